@@ -27,6 +27,8 @@ public final class DataSources {
                     ? SyntheticCaptions.of(split, imageSize, channels, seed)
                     : new SyntheticCaptions(split, syntheticSize(parseSize(spec, argument), split), imageSize,
                             channels, seed);
+            case "fashion-mnist" ->
+                    FashionMnist.open(Path.of(argument.isEmpty() ? FashionMnist.DEFAULT_DIRECTORY : argument), split);
             default -> throw new IllegalArgumentException("unknown data source: spec=" + spec
                     + " (expected synthetic[:SIZE], fashion-mnist[:DIR], csv:PATH or wds:PATTERN)");
         };
