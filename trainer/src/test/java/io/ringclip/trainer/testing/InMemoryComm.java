@@ -1,5 +1,7 @@
-package io.ringclip.trainer.dist;
+package io.ringclip.trainer.testing;
 
+import io.ringclip.trainer.dist.FeatureExchange;
+import io.ringclip.trainer.loop.WorkerComm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -12,17 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Test double of {@link FeatureExchange}: N ranks as threads sharing memory, so the distributed
+ * Test double of {@link WorkerComm}: N ranks as threads sharing memory, so the distributed
  * loss maths can be tested independently of the comm module. Collectives meet at a barrier
  * (with a deadline); neighbour sends go through per-rank FIFO mailboxes drained by one thread per
  * rank, so receives complete in issue order exactly like a real ring.
  */
-final class InMemoryExchange implements FeatureExchange {
+public final class InMemoryComm implements WorkerComm {
 
     private final Shared shared;
     private final int rank;
 
-    private InMemoryExchange(Shared shared, int rank) {
+    private InMemoryComm(Shared shared, int rank) {
         this.shared = shared;
         this.rank = rank;
     }
@@ -58,12 +60,12 @@ final class InMemoryExchange implements FeatureExchange {
     }
 
     /** Runs {@code body} on N threads, one exchange each, and returns their results in rank order. */
-    static <T> List<T> runRanks(int n, Function<FeatureExchange, T> body) {
+    public static <T> List<T> runRanks(int n, Function<? super InMemoryComm, T> body) {
         Shared shared = new Shared(n);
         List<CompletableFuture<T>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
             for (int r = 0; r < n; r++) {
-                InMemoryExchange ex = new InMemoryExchange(shared, r);
+                InMemoryComm ex = new InMemoryComm(shared, r);
                 futures.add(CompletableFuture.supplyAsync(() -> body.apply(ex), pool));
             }
             List<T> out = new ArrayList<>();
@@ -124,6 +126,56 @@ final class InMemoryExchange implements FeatureExchange {
         }
         shared.await();
     }
+
+    @Override
+    public void allReduceMax(float[] data) {
+        shared.slots[rank] = data.clone();
+        shared.await();
+        for (int i = 0; i < data.length; i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int q = 0; q < shared.n; q++) {
+                max = Math.max(max, shared.slots[q][i]);
+            }
+            data[i] = max;
+        }
+        shared.await();
+    }
+
+    /** Synchronous under the hood (meets the other ranks at a barrier); returns a completed future. */
+    @Override
+    public CompletableFuture<Void> allReduceSumAsync(float[] data, int offset, int length) {
+        float[] mine = new float[length];
+        System.arraycopy(data, offset, mine, 0, length);
+        shared.slots[rank] = mine;
+        shared.await();
+        for (int i = 0; i < length; i++) {
+            float sum = 0;
+            for (int q = 0; q < shared.n; q++) {
+                sum += shared.slots[q][i];
+            }
+            data[offset + i] = sum;
+        }
+        shared.await();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void broadcast(float[] data, int offset, int length, int root) {
+        shared.slots[rank] = data;
+        shared.await();
+        if (rank != root) {
+            System.arraycopy(shared.slots[root], offset, data, offset, length);
+        }
+        shared.await();
+    }
+
+    @Override
+    public void barrier() {
+        shared.await();
+    }
+
+    @Override
+    public void close() {}
 
     @Override
     public CompletableFuture<Void> sendRecvAsync(float[] send, float[] recv) {
