@@ -18,6 +18,9 @@ public interface WorkerComm extends FeatureExchange, GradientCollective, AutoClo
 
     void barrier();
 
+    /** Fails every pending and future operation here and on the peers (a worker died, or the generation changed). */
+    void abort(Throwable cause);
+
     @Override
     void close();
 }

@@ -59,6 +59,16 @@ public final class InMemoryComm implements WorkerComm {
         }
     }
 
+    /** N connected communicators, one per rank (use each from its own thread). */
+    public static List<InMemoryComm> create(int n) {
+        Shared shared = new Shared(n);
+        List<InMemoryComm> out = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            out.add(new InMemoryComm(shared, r));
+        }
+        return out;
+    }
+
     /** Runs {@code body} on N threads, one exchange each, and returns their results in rank order. */
     public static <T> List<T> runRanks(int n, Function<? super InMemoryComm, T> body) {
         Shared shared = new Shared(n);
@@ -172,6 +182,11 @@ public final class InMemoryComm implements WorkerComm {
     @Override
     public void barrier() {
         shared.await();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        shared.barrier.reset();
     }
 
     @Override
