@@ -251,6 +251,12 @@ class ImagePreprocessorTest {
         assertThrows(IllegalArgumentException.class, () -> new Preprocess(8, 1, new float[] {0}, new float[] {0},
                 Preprocess.Interpolation.BICUBIC));
         assertEquals(Preprocess.grayscale(28), Preprocess.forChannels(28, 1));
+        Preprocess custom = new Preprocess(32, 3, new float[] {0.5f, 0.25f, 0.125f}, new float[] {0.1f, 0.2f, 0.3f},
+                Preprocess.Interpolation.BILINEAR);
+        assertEquals(custom, Preprocess.fromJson(io.ringclip.models.io.Json.parseObject(
+                io.ringclip.models.io.Json.write(custom.toJson()))));
+        assertThrows(IllegalArgumentException.class, () -> Preprocess.fromJson(io.ringclip.models.io.Json.parseObject(
+                "{\"imageSize\": 8, \"channels\": 1, \"mean\": [0.5], \"std\": [0.5], \"interpolation\": \"lanczos\"}")));
         assertEquals(3 * 224 * 224, Preprocess.forChannels(224, 3).pixelsPerImage());
     }
 }
