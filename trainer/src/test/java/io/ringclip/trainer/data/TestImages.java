@@ -1,0 +1,26 @@
+package io.ringclip.trainer.data;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+
+/** Encoded test images of one flat colour. */
+final class TestImages {
+
+    private TestImages() {}
+
+    static byte[] encode(String format, int width, int height, int rgb) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, format, out)) {
+            throw new IOException("no writer for " + format);
+        }
+        return out.toByteArray();
+    }
+}
