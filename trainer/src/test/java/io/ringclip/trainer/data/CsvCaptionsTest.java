@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringclip.models.image.ImageDecodeException;
+import io.ringclip.models.image.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +48,11 @@ class CsvCaptionsTest {
             assertEquals("a red box, with a comma", csv.caption(0));
             assertEquals("a \"quoted\" green box", csv.caption(1));
             assertEquals("a blue\nbox on two lines", csv.caption(5));
-            RawImage a = ImageDecoder.decode((EncodedImage) csv.get(0).image());
-            assertEquals(10, a.width());
-            assertEquals(1.0f, a.pixels()[0]); // red channel of a red PNG
-            assertThrows(BadSampleException.class, () -> ImageDecoder.decode((EncodedImage) csv.get(2).image()));
+            ImagePreprocessor decoder = new ImagePreprocessor(TestImages.unnormalised(4, 3));
+            float[] red = decoder.decode(((EncodedImage) csv.get(0).image()).bytes());
+            assertEquals(1.0f, red[0], 1e-6f); // red plane of a red PNG
+            assertEquals(0.0f, red[16], 1e-6f); // green plane
+            assertThrows(ImageDecodeException.class, () -> decoder.decode(((EncodedImage) csv.get(2).image()).bytes()));
             BadSampleException missing = assertThrows(BadSampleException.class, () -> csv.get(3));
             assertTrue(missing.getMessage().contains("missing.png"), missing.getMessage());
             BadSampleException row = assertThrows(BadSampleException.class, () -> csv.get(4));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringclip.models.image.ImageDecodeException;
+import io.ringclip.models.image.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +52,11 @@ class WebDatasetShardsTest {
             assertEquals(-1, wds.get(0).label());
             Example green = wds.get(1);
             assertEquals(3, green.label());
-            RawImage image = ImageDecoder.decode((EncodedImage) green.image());
-            assertEquals(5, image.width());
-            assertEquals(1.0f, image.pixels()[25]); // green plane
-            assertThrows(BadSampleException.class, () -> ImageDecoder.decode((EncodedImage) wds.get(2).image()));
+            ImagePreprocessor decoder = new ImagePreprocessor(TestImages.unnormalised(5, 3));
+            float[] image = decoder.decode(((EncodedImage) green.image()).bytes());
+            assertEquals(1.0f, image[25], 1e-6f); // green plane of a green 5×5 PNG
+            assertEquals(0.0f, image[0], 1e-6f); // red plane
+            assertThrows(ImageDecodeException.class, () -> decoder.decode(((EncodedImage) wds.get(2).image()).bytes()));
             assertEquals("a blue photo", wds.get(3).caption());
             BadSampleException noImage = assertThrows(BadSampleException.class, () -> wds.get(4));
             assertTrue(noImage.getMessage().contains("no image entry"), noImage.getMessage());
