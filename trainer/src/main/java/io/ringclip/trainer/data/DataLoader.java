@@ -50,7 +50,17 @@ public final class DataLoader implements AutoCloseable {
     private LoaderPosition scheduleCursor;
     private boolean closed;
 
-    private record Pending(DistributedSampler.Plan plan, CompletableFuture<Batch> batch) {}
+    /** A scheduled batch: its per-sample tasks and the batch they complete. */
+    private record Pending(DistributedSampler.Plan plan, CompletableFuture<?>[] samples, CompletableFuture<Batch> batch) {
+
+        /** Cancelled sample tasks that have not started never run (CompletableFuture checks first). */
+        void cancel() {
+            for (CompletableFuture<?> sample : samples) {
+                sample.cancel(false);
+            }
+            batch.cancel(false);
+        }
+    }
 
     private DataLoader(DataSource source, Tokenizer tokenizer, LoaderOptions options) {
         this.source = source;
@@ -106,9 +116,7 @@ public final class DataLoader implements AutoCloseable {
     /** Continues from {@code target} (e.g. a checkpoint's position), dropping prefetched batches. */
     public void seek(LoaderPosition target) {
         ensureOpen();
-        for (Pending pending : inFlight) {
-            pending.batch().cancel(false);
-        }
+        inFlight.forEach(Pending::cancel);
         inFlight.clear();
         position = sampler.normalise(target);
         scheduleCursor = position;
@@ -135,7 +143,7 @@ public final class DataLoader implements AutoCloseable {
             return;
         }
         closed = true;
-        inFlight.forEach(p -> p.batch().cancel(false));
+        inFlight.forEach(Pending::cancel);
         inFlight.clear();
         decodePool.shutdownNow();
         try {
@@ -158,11 +166,12 @@ public final class DataLoader implements AutoCloseable {
         while (inFlight.size() < options.prefetchBatches()) {
             DistributedSampler.Plan plan = sampler.plan(scheduleCursor);
             scheduleCursor = plan.next();
-            inFlight.add(new Pending(plan, schedule(plan.datasetIndices())));
+            inFlight.add(schedule(plan));
         }
     }
 
-    private CompletableFuture<Batch> schedule(int[] datasetIndices) {
+    private Pending schedule(DistributedSampler.Plan plan) {
+        int[] datasetIndices = plan.datasetIndices();
         int size = datasetIndices.length;
         Batch batch = new Batch(new float[size * options.preprocessing().pixelsPerImage()],
                 new int[size * options.contextLength()], new int[size], size);
@@ -171,7 +180,7 @@ public final class DataLoader implements AutoCloseable {
             int s = slot;
             samples[slot] = CompletableFuture.runAsync(() -> loadSample(batch, s, datasetIndices[s]), decodePool);
         }
-        return CompletableFuture.allOf(samples).thenApply(ignored -> batch);
+        return new Pending(plan, samples, CompletableFuture.allOf(samples).thenApply(ignored -> batch));
     }
 
     /** Fills slot {@code slot} of {@code batch} from dataset index {@code index}, or its substitute. */
