@@ -74,7 +74,7 @@ public final class HtmlReport {
         appendSummary(html, records, loss);
         html.append("<h2>Curves</h2>\n<div class=\"charts\">\n");
         html.append(SvgChart.render("Training loss", "step", lossCurves));
-        html.append(SvgChart.render("Held-out accuracy and recall", "step", accuracy));
+        html.append(SvgChart.render("Held-out accuracy and recall", "step", accuracy, 0, 1));
         html.append(SvgChart.render("Throughput (samples/s)", "step",
                 List.of(series(records, MetricsWriter.TYPE_TRAIN, "samples_per_second", "samples/s"))));
         html.append(SvgChart.render("Learning rate", "step",
@@ -112,7 +112,11 @@ public final class HtmlReport {
                 .append("</td></tr>\n");
     }
 
-    /** (step, field) of every record of {@code type} whose field is a finite number. */
+    /**
+     * (step, field) of every record of {@code type} whose field is a finite number. A run resumed
+     * from a checkpoint appends steps it had already logged; the later records supersede the
+     * earlier ones, so each curve stays a function of the step.
+     */
     static SvgChart.Series series(List<Map<String, Object>> records, String type, String field, String name) {
         double[] xs = new double[records.size()];
         double[] ys = new double[records.size()];
@@ -120,7 +124,13 @@ public final class HtmlReport {
         for (Map<String, Object> record : records) {
             double step = MetricsReader.number(record, "step");
             double value = MetricsReader.number(record, field);
-            if (type.equals(record.get("type")) && Double.isFinite(step) && Double.isFinite(value)) {
+            if (!type.equals(record.get("type")) || !Double.isFinite(step)) {
+                continue;
+            }
+            while (n > 0 && xs[n - 1] >= step) {
+                n--; // superseded by a resumed run
+            }
+            if (Double.isFinite(value)) {
                 xs[n] = step;
                 ys[n] = value;
                 n++;

@@ -26,6 +26,11 @@ final class SvgChart {
     private SvgChart() {}
 
     static String render(String title, String xLabel, List<Series> series) {
+        return render(title, xLabel, series, Double.NaN, Double.NaN);
+    }
+
+    /** As above with a fixed y range (e.g. [0, 1] for accuracies); NaN bounds follow the data. */
+    static String render(String title, String xLabel, List<Series> series, double yMin, double yMax) {
         List<Series> shown = series.stream().filter(s -> s.xs().length > 0).map(SvgChart::downsample).toList();
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
@@ -40,6 +45,8 @@ final class SvgChart {
         }
         double[] xRange = range(shown, true);
         double[] yRange = range(shown, false);
+        yRange[0] = Double.isNaN(yMin) ? yRange[0] : Math.min(yMin, yRange[0]);
+        yRange[1] = Double.isNaN(yMax) ? yRange[1] : Math.max(yMax, yRange[1]);
         Axis x = new Axis(xRange[0], xRange[1], LEFT, WIDTH - RIGHT);
         Axis y = new Axis(yRange[0], yRange[1], HEIGHT - BOTTOM, TOP);
         drawAxes(svg, x, y, xLabel);

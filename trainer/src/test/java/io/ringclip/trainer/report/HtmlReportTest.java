@@ -87,6 +87,21 @@ class HtmlReportTest {
     }
 
     @Test
+    void shouldLetAResumedRunSupersedeStepsItLoggedBefore() {
+        List<Map<String, Object>> records = List.of(
+                Map.of("type", "train", "step", 1, "loss", 3.0),
+                Map.of("type", "train", "step", 2, "loss", 2.0),
+                Map.of("type", "train", "step", 3, "loss", 1.5), // logged, then the run crashed
+                Map.of("type", "eval", "step", 2, "zero_shot_top1", 0.5),
+                Map.of("type", "train", "step", 2, "loss", 2.1), // resumed from the step-1 checkpoint
+                Map.of("type", "train", "step", 3, "loss", 1.6));
+        SvgChart.Series loss = HtmlReport.series(records, "train", "loss", "loss");
+        assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(loss.xs()).boxed().toList());
+        assertEquals(List.of(3.0, 2.1, 1.6), java.util.Arrays.stream(loss.ys()).boxed().toList());
+        assertEquals(1, HtmlReport.series(records, "eval", "zero_shot_top1", "top1").xs().length);
+    }
+
+    @Test
     void shouldRenderAnEmptyRunWithoutFailing() throws IOException {
         Path metrics = Files.writeString(dir.resolve("metrics.jsonl"), "");
         Path report = dir.resolve("report.html");
