@@ -39,6 +39,16 @@ class HeldOutEvaluatorTest {
         }
 
         @Override
+        public List<String> classNames() {
+            return CLASSES;
+        }
+
+        @Override
+        public List<String> promptTemplates() {
+            return List.of("a photo of a {}", "an image of a {}");
+        }
+
+        @Override
         public String describe() {
             return "encoded-labels";
         }
@@ -79,6 +89,10 @@ class HeldOutEvaluatorTest {
             assertEquals(new TopKAccuracy(11, 1.0, 1.0), result.zeroShot());
             assertEquals(11, result.retrieval().pairs());
             assertEquals(1.0, result.retrieval().imageToTextAt10()); // 3 distinct captions, ≤ 4 ties ahead
+
+            EvalResult fromSource = HeldOutEvaluator.forSource(new EncodedLabels(), tokenizer, CONTEXT, imageEncoder,
+                    textEncoder).evaluate(loader, 1000);
+            assertEquals(result, fromSource);
 
             EvalResult limited = new HeldOutEvaluator(imageEncoder, textEncoder, null).evaluate(loader, 5);
             assertNull(limited.zeroShot());
