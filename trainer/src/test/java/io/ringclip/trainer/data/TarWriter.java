@@ -9,6 +9,11 @@ final class TarWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     TarWriter add(String name, byte[] data) {
+        return add(name, data, '0');
+    }
+
+    /** An entry of any type, e.g. 'L' (GNU long name) or 'x' (pax extended header). */
+    TarWriter add(String name, byte[] data, char type) {
         byte[] header = new byte[512];
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         if (nameBytes.length > 100) {
@@ -23,7 +28,7 @@ final class TarWriter {
         put(header, 116, "0000000");
         put(header, 124, String.format("%011o", data.length));
         put(header, 136, "00000000000");
-        header[156] = '0';
+        header[156] = (byte) type;
         put(header, 257, "ustar");
         header[262] = 0;
         put(header, 263, "00");

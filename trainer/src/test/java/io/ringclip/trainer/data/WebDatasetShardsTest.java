@@ -102,6 +102,31 @@ class WebDatasetShardsTest {
     }
 
     @Test
+    void shouldHonourGnuLongNamesAndPaxPaths() throws IOException {
+        String gnuName = "gnu/" + "x".repeat(150) + "/000001.txt";
+        String paxName = "pax/" + "y".repeat(150) + "/000001.txt";
+        String paxRecord = "path=" + paxName + "\n";
+        // A pax record is "<length> <key>=<value>\n" where length counts the whole record.
+        int length = paxRecord.length() + 4;
+        byte[] tar = new TarWriter()
+                .add("././@LongLink", (gnuName + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8), 'L')
+                .addText("truncated-name-ignored", "gnu caption")
+                .add("PaxHeader", (length + " " + paxRecord).getBytes(java.nio.charset.StandardCharsets.UTF_8), 'x')
+                .addText("truncated-too", "pax caption")
+                .add("a-directory/", new byte[0], '5')
+                .finish();
+        TarReader reader = new TarReader(new java.io.ByteArrayInputStream(tar), "test");
+        TarReader.Entry gnu = reader.next();
+        assertEquals(gnuName, gnu.name());
+        assertEquals("gnu caption", new String(reader.readData(), java.nio.charset.StandardCharsets.UTF_8));
+        TarReader.Entry pax = reader.next();
+        assertEquals(paxName, pax.name());
+        // Blocks: L header, long name, file header, data, x header, pax record, file header, data.
+        assertEquals(512 * 7, pax.dataOffset());
+        assertEquals(null, reader.next()); // the directory is skipped, then the end-of-archive blocks
+    }
+
+    @Test
     void shouldExpandBracesLikeWebDataset() {
         assertEquals(List.of("s-008.tar", "s-009.tar", "s-010.tar"), BraceExpansion.expand("s-{008..010}.tar"));
         assertEquals(List.of("a-1-x", "a-1-y", "b-1-x", "b-1-y"), BraceExpansion.expand("{a,b}-{1..1}-{x,y}"));
