@@ -71,6 +71,7 @@ class SafetensorsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
         }
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
             assertArrayEquals(new float[] {4, 5, 6}, r.readAll().get("x"));
         }
