@@ -1,0 +1,7 @@
+package io.ringclip.trainer.data;
+
+/**
+ * An example's image before preprocessing: either pixels already in memory ({@link RawImage}) or
+ * the bytes of an encoded file ({@link EncodedImage}) that a loader thread decodes.
+ */
+public sealed interface ImageData permits RawImage, EncodedImage {}
