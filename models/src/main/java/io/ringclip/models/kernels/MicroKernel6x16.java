@@ -63,20 +63,33 @@ final class MicroKernel6x16 {
             c5_0 = av.fma(b0, c5_0);
             c5_1 = av.fma(b1, c5_1);
         }
-        store(c0_0, c0_1, c, cBase, add);
-        store(c1_0, c1_1, c, cBase + 1 * ldc, add);
-        store(c2_0, c2_1, c, cBase + 2 * ldc, add);
-        store(c3_0, c3_1, c, cBase + 3 * ldc, add);
-        store(c4_0, c4_1, c, cBase + 4 * ldc, add);
-        store(c5_0, c5_1, c, cBase + 5 * ldc, add);
-    }
-
-    private static void store(FloatVector lo, FloatVector hi, float[] c, int row, boolean add) {
+        // Stores written out (not a helper): a helper that C2 declines to inline boxes the vectors.
+        int r0 = cBase, r1 = cBase + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
         if (add) {
-            lo = lo.add(FloatVector.fromArray(S, c, row));
-            hi = hi.add(FloatVector.fromArray(S, c, row + 8));
+            c0_0 = c0_0.add(FloatVector.fromArray(S, c, r0));
+            c0_1 = c0_1.add(FloatVector.fromArray(S, c, r0 + 8));
+            c1_0 = c1_0.add(FloatVector.fromArray(S, c, r1));
+            c1_1 = c1_1.add(FloatVector.fromArray(S, c, r1 + 8));
+            c2_0 = c2_0.add(FloatVector.fromArray(S, c, r2));
+            c2_1 = c2_1.add(FloatVector.fromArray(S, c, r2 + 8));
+            c3_0 = c3_0.add(FloatVector.fromArray(S, c, r3));
+            c3_1 = c3_1.add(FloatVector.fromArray(S, c, r3 + 8));
+            c4_0 = c4_0.add(FloatVector.fromArray(S, c, r4));
+            c4_1 = c4_1.add(FloatVector.fromArray(S, c, r4 + 8));
+            c5_0 = c5_0.add(FloatVector.fromArray(S, c, r5));
+            c5_1 = c5_1.add(FloatVector.fromArray(S, c, r5 + 8));
         }
-        lo.intoArray(c, row);
-        hi.intoArray(c, row + 8);
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + 8);
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + 8);
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + 8);
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + 8);
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + 8);
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + 8);
     }
 }
