@@ -61,6 +61,8 @@ public final class CoordinatorCore {
     private final CoordinatorMetrics metrics;
     /** Open WatchAssignment streams per worker, with the last assignment each was sent. */
     private final Map<String, List<Watcher>> watchers = new LinkedHashMap<>();
+    /** The job that was active when the coordinator last stopped, until it runs again. */
+    private String recoveringJobId = "";
 
     CoordinatorCore(CoordinatorClock clock, MembershipStateMachine membership, JobTable jobs, CommandLoop loop, MeterRegistry registry) {
         this.clock = clock;
@@ -76,8 +78,7 @@ public final class CoordinatorCore {
         membership.resumeGenerationsAfter(jobs.maxGeneration());
         jobs.activeJob().ifPresent(id -> {
             LOG.info("recovered active job: job_id=" + id + ", last_generation=" + jobs.maxGeneration());
-            jobs.setState(id, JobState.JOB_STATE_WAITING, "coordinator restarted: waiting for workers to re-join",
-                    clock.currentTimeMillis());
+            recoveringJobId = id;
         });
         settle();
     }
@@ -341,7 +342,15 @@ public final class CoordinatorCore {
             case ASSIGNMENT_STATE_PAUSED -> JobState.JOB_STATE_PAUSED;
             default -> JobState.JOB_STATE_WAITING;
         };
-        jobs.setState(jobId, derived, membership.reason(), nowMs);
+        String reason = membership.reason();
+        if (jobId.equals(recoveringJobId)) {
+            if (derived == JobState.JOB_STATE_RUNNING) {
+                recoveringJobId = "";
+            } else {
+                reason = "coordinator restarted, waiting for workers to re-join: " + reason;
+            }
+        }
+        jobs.setState(jobId, derived, reason, nowMs);
         JobStatus job = jobs.get(jobId).orElseThrow();
         if (derived == JobState.JOB_STATE_RUNNING && job.getGeneration() != membership.generation()) {
             jobs.recordGeneration(jobId, membership.generation(), membership.ring().size(), nowMs);
