@@ -63,6 +63,8 @@ public final class CoordinatorCore {
     private final Map<String, List<Watcher>> watchers = new LinkedHashMap<>();
     /** The job that was active when the coordinator last stopped, until it runs again. */
     private String recoveringJobId = "";
+    /** Set by {@link #closeWatchers()}: no new watch streams during shutdown. */
+    private boolean closing;
 
     CoordinatorCore(CoordinatorClock clock, MembershipStateMachine membership, JobTable jobs, CommandLoop loop, MeterRegistry registry) {
         this.clock = clock;
@@ -122,6 +124,9 @@ public final class CoordinatorCore {
     /** Registers a stream and sends it the current assignment; NOT_FOUND for a non-member. */
     public CompletableFuture<Outcome<Boolean>> watch(String workerId, ServerCallStreamObserver<Assignment> stream) {
         return submit(() -> {
+            if (closing) {
+                return Outcome.fail(Status.Code.UNAVAILABLE, "coordinator shutting down");
+            }
             if (!membership.isMember(workerId)) {
                 return unknownWorker(workerId);
             }
@@ -284,6 +289,26 @@ public final class CoordinatorCore {
         return submit(() -> membership.evict(workerId, reason) == MemberOutcome.UNKNOWN_WORKER
                 ? unknownWorker(workerId)
                 : Outcome.ok(membership.generation()));
+    }
+
+    /**
+     * Ends every watch stream with UNAVAILABLE so that a graceful server shutdown does not wait on
+     * streams that never end by themselves; clients re-open them against the next coordinator.
+     */
+    CompletableFuture<Outcome<Boolean>> closeWatchers() {
+        return submit(() -> {
+            closing = true;
+            Status bye = Status.UNAVAILABLE.withDescription("coordinator shutting down");
+            watchers.values().forEach(list -> list.forEach(w -> {
+                try {
+                    w.stream.onError(bye.asRuntimeException());
+                } catch (RuntimeException e) {
+                    // already closed
+                }
+            }));
+            watchers.clear();
+            return Outcome.ok(true);
+        });
     }
 
     // ---------------------------------------------------------------------------------------
