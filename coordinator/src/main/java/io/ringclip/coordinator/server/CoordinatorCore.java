@@ -121,7 +121,11 @@ public final class CoordinatorCore {
                 : Outcome.ok(membership.generation()));
     }
 
-    /** Registers a stream and sends it the current assignment; NOT_FOUND for a non-member. */
+    /**
+     * Registers a stream and sends it the current assignment; NOT_FOUND for a non-member. The
+     * handler must have routed the stream's cancellation to {@link #unwatch} before calling this
+     * (gRPC accepts a cancel handler only while the handler runs).
+     */
     public CompletableFuture<Outcome<Boolean>> watch(String workerId, ServerCallStreamObserver<Assignment> stream) {
         return submit(() -> {
             if (closing) {
@@ -130,9 +134,7 @@ public final class CoordinatorCore {
             if (!membership.isMember(workerId)) {
                 return unknownWorker(workerId);
             }
-            Watcher w = new Watcher(workerId, stream);
-            stream.setOnCancelHandler(() -> execute(() -> removeWatcher(w)));
-            watchers.computeIfAbsent(workerId, k -> new ArrayList<>()).add(w);
+            watchers.computeIfAbsent(workerId, k -> new ArrayList<>()).add(new Watcher(workerId, stream));
             publish();
             return Outcome.ok(true);
         });
@@ -403,11 +405,14 @@ public final class CoordinatorCore {
         }
     }
 
-    private void removeWatcher(Watcher w) {
-        List<Watcher> list = watchers.get(w.workerId);
-        if (list != null && list.remove(w) && list.isEmpty()) {
-            watchers.remove(w.workerId);
-        }
+    /** Forgets a cancelled watch stream. */
+    public void unwatch(String workerId, ServerCallStreamObserver<Assignment> stream) {
+        execute(() -> {
+            List<Watcher> list = watchers.get(workerId);
+            if (list != null && list.removeIf(w -> w.stream == stream) && list.isEmpty()) {
+                watchers.remove(workerId);
+            }
+        });
     }
 
     private Assignment assignmentFor(String workerId) {
