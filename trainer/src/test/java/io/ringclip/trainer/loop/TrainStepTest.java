@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringclip.trainer.config.LossType;
 import io.ringclip.trainer.config.Precision;
 import io.ringclip.trainer.config.TrainConfig;
-import io.ringclip.trainer.testing.InMemoryComm;
+import io.ringclip.trainer.testing.LocalComms;
 import io.ringclip.trainer.testing.LinearTowersModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ class TrainStepTest {
     /** Trains STEPS steps on rank's slice of the global batches; returns final params per rank. */
     private static List<float[]> train(LossType loss, int world, int globalBatch, double bucketMb) {
         int b = globalBatch / world;
-        return InMemoryComm.runRanks(world, comm -> {
+        return LocalComms.runRanks(world, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
             TrainStep step = new TrainStep(config(loss, Precision.FP32, b, bucketMb), model, comm, true);
             for (int s = 0; s < STEPS; s++) {
@@ -69,7 +69,7 @@ class TrainStepTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"CLIP", "SIGLIP"})
     void shouldSkipStepOnEveryRankAndHalveScaleWhenOneRankOverflows(LossType loss) {
-        List<Object[]> out = InMemoryComm.runRanks(3, comm -> {
+        List<Object[]> out = LocalComms.runRanks(3, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
             TrainStep step = new TrainStep(config(loss, Precision.FP16, 4, 4), model, comm, true);
             float[] before = model.params().clone();
@@ -106,7 +106,7 @@ class TrainStepTest {
     }
 
     private static List<float[]> trainTwoRanks(boolean overlap) {
-        return InMemoryComm.runRanks(2, comm -> {
+        return LocalComms.runRanks(2, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, false, 5);
             TrainStep step = new TrainStep(config(LossType.CLIP, Precision.FP32, 4, 64.0 * 4 / (1024 * 1024)),
                     model, comm, overlap);
