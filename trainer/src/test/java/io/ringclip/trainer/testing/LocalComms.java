@@ -27,7 +27,12 @@ public final class LocalComms {
 
     /** Runs {@code body} on N threads, one communicator each; results in rank order. */
     public static <T> List<T> runRanks(int n, Function<? super WorkerComm, T> body) {
-        List<WorkerComm> comms = create(n, WireFormatChoice.FP32);
+        return runRanks(n, WireFormatChoice.FP32, body);
+    }
+
+    /** As {@link #runRanks(int, Function)} with gradients on the wire as {@code wire}. */
+    public static <T> List<T> runRanks(int n, WireFormatChoice wire, Function<? super WorkerComm, T> body) {
+        List<WorkerComm> comms = create(n, wire);
         try {
             return WorkerThreads.run(comms, rank -> () -> body.apply(comms.get(rank)));
         } finally {
