@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: collectives (allreduce, reducescatter, allgather), GEMM, training step.",
-        subcommands = {})
+        subcommands = {BenchStepCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
