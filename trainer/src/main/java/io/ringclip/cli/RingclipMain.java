@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                EmbedCommand.class,
         })
 public final class RingclipMain implements Runnable {
 
