@@ -81,7 +81,7 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Option(names = "--tokenizer", paramLabel = "DIR|FILE",
             description = "Tokenizer directory (merges.txt) or a CLIP merges file (bpe_simple_vocab_16e6.txt[.gz]); "
-                    + "default: the checkpoint directory.")
+                    + "default: the one saved with the checkpoint.")
     Path tokenizerPath;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -257,18 +257,17 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     private Tokenizer loadTokenizer() throws IOException {
-        Path source = tokenizerPath != null ? tokenizerPath : checkpoint;
-        if (source == null) {
-            throw usage("--texts needs a tokenizer: give --tokenizer DIR|FILE (or use --token-ids)");
-        }
-        if (Files.isDirectory(source)) {
-            if (!Files.exists(source.resolve(BpeTokenizer.MERGES_FILE))) {
-                throw usage("no tokenizer in " + source + " (expected " + BpeTokenizer.MERGES_FILE
-                        + "): give --tokenizer DIR|FILE or use --token-ids");
+        if (tokenizerPath == null) {
+            if (checkpoint == null) {
+                throw usage("--texts needs a tokenizer: give --tokenizer DIR|FILE (or use --token-ids)");
             }
-            return BpeTokenizer.load(source);
+            return ClipCheckpoint.tokenizer(checkpoint).orElseThrow(() -> usage("no tokenizer saved with the checkpoint "
+                    + checkpoint + ": give --tokenizer DIR|FILE or use --token-ids"));
         }
-        return BpeTokenizer.loadClipMerges(source, BpeTokenizer.CLIP_MERGES);
+        if (Files.isDirectory(tokenizerPath)) {
+            return BpeTokenizer.load(tokenizerPath);
+        }
+        return BpeTokenizer.loadClipMerges(tokenizerPath, BpeTokenizer.CLIP_MERGES);
     }
 
     private int[] readTokenIds(ModelConfig cfg) throws IOException {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringclip.models.image.ImagePreprocessor;
 import io.ringclip.models.image.Preprocess;
+import io.ringclip.models.io.CheckpointFiles;
 import io.ringclip.models.io.ClipCheckpoint;
+import io.ringclip.models.io.Json;
 import io.ringclip.models.io.Npy;
 import io.ringclip.models.io.Safetensors;
 import io.ringclip.models.model.ClipModel;
@@ -147,7 +149,10 @@ class EmbedCommandTest {
         Path run = tmp.resolve("run");
         CheckpointLayout layout = new CheckpointLayout(run);
         Path staging = layout.begin(300);
-        ClipCheckpoint.save(model, tokenizer, PREPROCESS, staging);
+        ClipCheckpoint.save(model, tokenizer, null, staging);
+        // config.json as the trainer's TrainingCheckpoint writes it: no "format", the model's name.
+        CheckpointFiles.writeConfig(staging, Map.of("model_name", "micro", "loss", "clip",
+                "model", Json.parseObject(MICRO.toJson())));
         Path committed = layout.commit(staging, 300);
         assertEquals(committed, EmbedCommand.resolveCheckpoint(run));
         assertEquals(committed, EmbedCommand.resolveCheckpoint(layout.root()));

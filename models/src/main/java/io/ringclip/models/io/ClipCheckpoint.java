@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link ClipModel} as a checkpoint directory ({@link CheckpointFiles}), and open_clip weights
@@ -23,14 +24,17 @@ import java.util.Map;
  * DIR/model.safetensors   every arena view under its open_clip name and shape, F32, checksummed
  * DIR/config.json         {"format": "ringclip-checkpoint-v1", "loss": "clip"|"siglip", "model": {ModelConfig},
  *                          "preprocess": {Preprocess} (optional: how training images were prepared)}
- * DIR/merges.txt, vocab.json   the tokenizer, when one is given ({@link BpeTokenizer#save})
+ * DIR/tokenizer/         the tokenizer, when one is given (merges.txt, vocab.json: {@link BpeTokenizer#save})
  * </pre>
+ * The trainer's checkpoints (trainer's {@code TrainingCheckpoint}) share this layout and add
+ * optimizer state; their config.json has no "format" key, which reads as this format.
  * Files are written in that order, each atomically, config.json last: a freshly written
  * directory that has a config.json has complete weights.
  */
 public final class ClipCheckpoint {
 
     public static final String FORMAT = "ringclip-checkpoint-v1";
+    public static final String TOKENIZER_DIR = "tokenizer";
 
     private ClipCheckpoint() {}
 
@@ -39,7 +43,7 @@ public final class ClipCheckpoint {
         Files.createDirectories(dir);
         CheckpointFiles.writeWeights(dir, slices(model.arena()));
         if (tokenizer != null) {
-            tokenizer.save(dir);
+            tokenizer.save(dir.resolve(TOKENIZER_DIR));
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("format", FORMAT);
@@ -56,7 +60,7 @@ public final class ClipCheckpoint {
         Map<String, Object> config = CheckpointFiles.readConfig(dir);
         Path file = dir.resolve(CheckpointFiles.CONFIG_FILE);
         try {
-            String format = Json.getString(config, "format");
+            String format = config.containsKey("format") ? Json.getString(config, "format") : FORMAT;
             if (!format.equals(FORMAT)) {
                 throw new IllegalArgumentException("unsupported checkpoint format: format=" + format + ", supported=" + FORMAT);
             }
@@ -68,6 +72,18 @@ public final class ClipCheckpoint {
         } catch (IllegalArgumentException e) {
             throw new IOException("bad " + CheckpointFiles.CONFIG_FILE + ": " + e.getMessage() + ", file=" + file, e);
         }
+    }
+
+    /**
+     * The tokenizer saved with a checkpoint: {@code DIR/tokenizer/} (or {@code DIR} itself), if any.
+     */
+    public static Optional<BpeTokenizer> tokenizer(Path dir) throws IOException {
+        for (Path candidate : List.of(dir.resolve(TOKENIZER_DIR), dir)) {
+            if (Files.isRegularFile(candidate.resolve(BpeTokenizer.MERGES_FILE))) {
+                return Optional.of(BpeTokenizer.load(candidate));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

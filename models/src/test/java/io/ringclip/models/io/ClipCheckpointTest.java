@@ -45,10 +45,23 @@ class ClipCheckpointTest {
             assertEquals(MICRO, loaded.config());
             assertEquals(kind, loaded.lossKind());
             assertArrayEquals(model.arena().values(), loaded.arena().values());
-            assertEquals(tok.vocabSize(), BpeTokenizer.load(ckpt).vocabSize());
+            assertEquals(tok.vocabSize(), ClipCheckpoint.tokenizer(ckpt).orElseThrow().vocabSize());
             Map<String, Object> config = CheckpointFiles.readConfig(ckpt);
             assertEquals(kind.name().toLowerCase(), config.get("loss"));
         }
+    }
+
+    @Test
+    void shouldReadTheTrainersConfigWithoutAFormatKey() throws IOException {
+        ClipModel model = ClipModel.create(MICRO, LossKind.SIGLIP, 8);
+        ClipCheckpoint.save(model, null, null, dir);
+        // What TrainingCheckpoint writes: no "format", plus the model's name.
+        CheckpointFiles.writeConfig(dir, Map.of("model_name", "micro", "loss", "siglip",
+                "model", Json.parseObject(MICRO.toJson())));
+        ClipModel loaded = ClipCheckpoint.load(dir);
+        assertEquals(LossKind.SIGLIP, loaded.lossKind());
+        assertArrayEquals(model.arena().values(), loaded.arena().values());
+        assertTrue(ClipCheckpoint.tokenizer(dir).isEmpty());
     }
 
     @Test
