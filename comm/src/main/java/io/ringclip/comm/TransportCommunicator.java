@@ -286,6 +286,13 @@ public final class TransportCommunicator implements Communicator {
                     "communicator failed earlier: " + earlier.reason(), earlier));
             return;
         }
+        TransportException broken = transport.failure();
+        if (broken != null) { // a link failed while idle: this op fails, and tells the peers
+            CollectiveException ce = toCollective(op, seq, startNanos, broken);
+            fail(ce);
+            future.completeExceptionally(ce);
+            return;
+        }
         OpContext ctx = new OpContext(transport, seq, startNanos + config.opTimeout().toNanos(), wire,
                 config.segmentElements(), config.inFlightSegments(), metrics, codec);
         try {
@@ -309,14 +316,14 @@ public final class TransportCommunicator implements Communicator {
                     "communicator failed: " + earlier.reason(), earlier);
         }
         if (e instanceof TransportException te) {
-            int peer = te.peer();
-            String reason = te.kind() + " " + te.getMessage();
+            // report the first failure of the transport (the root cause), not a later symptom of it
             TransportException root = transport.failure();
-            if (peer < 0 && root != null && root != te) {
-                peer = root.peer();
-                reason = reason + "; cause: " + root.kind() + " " + root.getMessage();
+            TransportException first = root != null && root.kind() != TransportException.Kind.LOCAL_ABORT ? root : te;
+            String reason = first.kind() + " " + first.getMessage();
+            if (first != te) {
+                reason = reason + "; seen here as: " + te.kind() + " " + te.getMessage();
             }
-            return new CollectiveException(op, seq, rank(), peer, generation, elapsedMs, reason, te);
+            return new CollectiveException(op, seq, rank(), first.peer(), generation, elapsedMs, reason, te);
         }
         return new CollectiveException(op, seq, rank(), -1, generation, elapsedMs, "internal error: " + e, e);
     }
