@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 EmbedCommand.class,
+                TrainCommand.class,
         })
 public final class RingclipMain implements Runnable {
 
