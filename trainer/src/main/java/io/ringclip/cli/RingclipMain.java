@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 EmbedCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
         })
 public final class RingclipMain implements Runnable {
 
