@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                CoordinatorCommand.class,
+                AdminCommand.class,
         })
 public final class RingclipMain implements Runnable {
 
