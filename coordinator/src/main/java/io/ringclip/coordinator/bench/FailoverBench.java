@@ -44,13 +44,15 @@ import java.util.logging.Logger;
  */
 public final class FailoverBench {
 
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
+    private static final Logger QUIET = Logger.getLogger("io.ringclip");
+
     public static void main(String[] args) throws Exception {
         int workers = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int trials = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         long timeoutMs = args.length > 2 ? Long.parseLong(args[2]) : 3000;
         long tickMs = args.length > 3 ? Long.parseLong(args[3]) : 50;
-        Logger.getLogger("io.ringclip").setLevel(Level.WARNING);
-        Logger.getLogger("io.ringclip.coordinator.server.CoordinatorCore").setLevel(Level.SEVERE);
+        QUIET.setLevel(Level.SEVERE); // evictions are the point here, not news
 
         CoordinatorConfig config = CoordinatorConfig.of(MembershipConfig.of(Duration.ofMillis(timeoutMs), Duration.ZERO, 1))
                 .withTokens("bench-job", "bench-admin").withTickInterval(Duration.ofMillis(tickMs));
@@ -99,6 +101,14 @@ public final class FailoverBench {
                     }
                     for (CoordinatorClient s : survivors) {
                         s.awaitAssignment(a -> a.getGeneration() > g && a.getWorldSize() == workers - 1, Duration.ofSeconds(60));
+                    }
+                    // awaitAssignment can wake before the listener (same delivery) has stamped the arrival
+                    long stampDeadlineNs = System.nanoTime() + 5_000_000_000L;
+                    while (survivors.stream().anyMatch(s -> !firstArrivalNs.containsKey(s.identity().workerId()))) {
+                        if (System.nanoTime() > stampDeadlineNs) {
+                            throw new IllegalStateException("survivor listener never saw the new assignment: trial=" + t);
+                        }
+                        Thread.sleep(1);
                     }
                     long lastNs = survivors.stream().mapToLong(s -> firstArrivalNs.get(s.identity().workerId())).max().orElseThrow();
                     detectMs[t] = (lastNs - deadlineNs) / 1e6;
