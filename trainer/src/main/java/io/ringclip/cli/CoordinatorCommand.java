@@ -62,6 +62,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) { // one line per record
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        }
         CoordinatorConfig config = CoordinatorConfig.of(MembershipConfig.of(heartbeatTimeout, joinTimeout, minWorkers))
                 .withTokens(blankToNull(jobToken), blankToNull(adminToken))
                 .withJournal(journal);
