@@ -32,7 +32,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Prometheus /metrics HTTP port (-1 = off, 0 = any free port). Default: off")
+            description = "HTTP port of Prometheus /metrics and /healthz (-1 = off, 0 = any free port). Default: off")
     int metricsPort;
 
     @Option(names = "--journal", paramLabel = "DIR", description = "Directory of the job journal; without it jobs live in memory only.")
@@ -70,7 +70,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 .withJournal(journal);
         PrintWriter out = spec.commandLine().getOut();
         CoordinatorServer server = CoordinatorServer.start(Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()), config);
-        MetricsHttpServer metrics = metricsPort < 0 ? null : MetricsHttpServer.start(new InetSocketAddress(metricsPort), server.meterRegistry());
+        MetricsHttpServer metrics = metricsPort < 0 ? null : MetricsHttpServer.start(new InetSocketAddress(metricsPort), server);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (metrics != null) {

@@ -122,6 +122,11 @@ public final class CoordinatorServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** True from start until {@link #close()} begins. */
+    public boolean isServing() {
+        return !server.isShutdown();
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
