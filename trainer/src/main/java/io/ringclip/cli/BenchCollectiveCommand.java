@@ -50,6 +50,10 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     @Option(names = "--segment", defaultValue = "262144", description = "Ring segment size in bytes (default: ${DEFAULT-VALUE}).")
     int segmentBytes;
 
+    @Option(names = "--in-flight", defaultValue = "2",
+            description = "Segments sent ahead per op before the sender waits (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
     @Option(names = "--local", description = "With --mode thread: the in-JVM transport instead of loopback TCP.")
     boolean local;
 
@@ -58,7 +62,7 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchOptions options = new BenchOptions(op(), world, BenchOptions.parseSizes(sizes), mode, wire, warmup,
-                minIters, maxIters, targetSeconds, segmentBytes, local);
+                minIters, maxIters, targetSeconds, segmentBytes, local, inFlight);
         List<BenchResult> results = CollectiveBench.run(options, System.out);
         if (csv != null) {
             BenchTable.writeCsv(csv, results);

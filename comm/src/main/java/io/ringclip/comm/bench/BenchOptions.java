@@ -20,9 +20,10 @@ import java.util.Locale;
  * @param targetSeconds the iteration count aims at about this much time per size
  * @param segmentBytes ring segment size
  * @param local THREAD mode only: use the in-JVM transport instead of loopback TCP
+ * @param inFlightSegments sends outstanding per op before the sender waits (pipeline depth)
  */
 public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mode mode, WireFormat wire, int warmup,
-        int minIters, int maxIters, double targetSeconds, int segmentBytes, boolean local) {
+        int minIters, int maxIters, double targetSeconds, int segmentBytes, boolean local, int inFlightSegments) {
 
     public enum Mode { PROCESS, THREAD }
 
@@ -74,6 +75,6 @@ public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mod
     }
 
     public CommConfig commConfig() {
-        return CommConfig.defaults().withSegmentBytes(segmentBytes);
+        return CommConfig.defaults().withSegmentBytes(segmentBytes).withInFlightSegments(inFlightSegments);
     }
 }

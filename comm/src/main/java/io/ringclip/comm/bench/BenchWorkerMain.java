@@ -30,7 +30,7 @@ public final class BenchWorkerMain {
                 "op=" + o.op().cliName(),
                 "sizes=" + o.sizesBytes().stream().map(String::valueOf).collect(Collectors.joining(",")),
                 "wire=" + o.wire().name(), "warmup=" + o.warmup(), "minIters=" + o.minIters(),
-                "maxIters=" + o.maxIters(), "targetSeconds=" + o.targetSeconds(), "segmentBytes=" + o.segmentBytes());
+                "maxIters=" + o.maxIters(), "targetSeconds=" + o.targetSeconds(), "segmentBytes=" + o.segmentBytes(), "inFlight=" + o.inFlightSegments());
     }
 
     public static void main(String[] argv) {
@@ -51,7 +51,8 @@ public final class BenchWorkerMain {
         BenchOptions o = new BenchOptions(BenchOp.ofCliName(a.get("op")), world, BenchOptions.parseSizes(a.get("sizes")),
                 BenchOptions.Mode.PROCESS, WireFormat.valueOf(a.get("wire")), Integer.parseInt(a.get("warmup")),
                 Integer.parseInt(a.get("minIters")), Integer.parseInt(a.get("maxIters")),
-                Double.parseDouble(a.get("targetSeconds")), Integer.parseInt(a.get("segmentBytes")), false);
+                Double.parseDouble(a.get("targetSeconds")), Integer.parseInt(a.get("segmentBytes")), false,
+                Integer.parseInt(a.get("inFlight")));
         List<InetSocketAddress> peers = new ArrayList<>();
         for (String port : a.get("ports").split(",")) {
             peers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port)));
