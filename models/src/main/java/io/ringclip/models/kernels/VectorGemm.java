@@ -120,7 +120,9 @@ public final class VectorGemm implements GemmKernel {
                                 float[] b, int bOffset, int ldb,
                                 float[] c, int cOffset, int ldc,
                                 boolean accumulate) {
-        int kcBlock = blocking.kc(), mcBlock = blocking.mc(), ncBlock = blocking.nc();
+        // Equal k-blocks of at most blocking.kc(): k = 512 stays one block (each row of a
+        // non-transposed A is then read in one sequential run) instead of 256 + 256.
+        int kcBlock = ceilDiv(k, ceilDiv(k, blocking.kc())), mcBlock = blocking.mc(), ncBlock = blocking.nc();
         PackBuffers buf = BUFFERS.get();
         int kcMax = Math.min(kcBlock, k);
         float[] ap = buf.packA(roundUp(Math.min(mcBlock, i1 - i0), MR) * kcMax);
