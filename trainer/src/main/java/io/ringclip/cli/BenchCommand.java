@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: collectives (allreduce, reducescatter, allgather), GEMM, training step.",
-        subcommands = {})
+        subcommands = {
+                BenchGemmCommand.class,
+        })
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
