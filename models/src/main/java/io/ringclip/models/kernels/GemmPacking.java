@@ -1,5 +1,8 @@
 package io.ringclip.models.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Copies blocks of op(A) and op(B) into the panel layouts {@link MicroKernel6x16} reads (mr = 6, nr = 16), so the
  * kernel streams both operands contiguously whatever the transposes and leading dimensions.
@@ -14,6 +17,8 @@ package io.ringclip.models.kernels;
  * Zero padding lets edge tiles run the same kernel; their extra rows/columns are never stored.
  */
 final class GemmPacking {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     private GemmPacking() {}
 
@@ -49,12 +54,25 @@ final class GemmPacking {
 
     /** A stored k×m (op(A) = Aᵀ): the mr values of one panel column are adjacent in A. */
     private static void packTransposedARows(float[] a, int src, int lda, int rows, int kc, int mr, float[] ap, int dst) {
+        if (rows == 6 && mr == 6) {
+            // The common full panel, unrolled: an arraycopy call per 6 floats costs more than the copy.
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * lda;
+                int d = dst + p * 6;
+                ap[d] = a[s];
+                ap[d + 1] = a[s + 1];
+                ap[d + 2] = a[s + 2];
+                ap[d + 3] = a[s + 3];
+                ap[d + 4] = a[s + 4];
+                ap[d + 5] = a[s + 5];
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
             int s = src + p * lda;
             int d = dst + p * mr;
-            System.arraycopy(a, s, ap, d, rows);
-            for (int r = rows; r < mr; r++) {
-                ap[d + r] = 0f;
+            for (int r = 0; r < mr; r++) {
+                ap[d + r] = r < rows ? a[s + r] : 0f;
             }
         }
     }
@@ -75,12 +93,21 @@ final class GemmPacking {
 
     /** B stored row-major k×n: each panel row is nr adjacent floats of B. */
     private static void packBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
+        if (cols == 16 && nr == 16) {
+            // The common full panel: two 8-float vector copies per row (an arraycopy call costs more).
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * ldb;
+                int d = dst + p * 16;
+                FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                FloatVector.fromArray(S, b, s + 8).intoArray(bp, d + 8);
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
             int s = src + p * ldb;
             int d = dst + p * nr;
-            System.arraycopy(b, s, bp, d, cols);
-            for (int j = cols; j < nr; j++) {
-                bp[d + j] = 0f;
+            for (int j = 0; j < nr; j++) {
+                bp[d + j] = j < cols ? b[s + j] : 0f;
             }
         }
     }

@@ -120,7 +120,14 @@ public final class VectorGemm implements GemmKernel {
                                 float[] b, int bOffset, int ldb,
                                 float[] c, int cOffset, int ldc,
                                 boolean accumulate) {
-        int kcBlock = blocking.kc(), mcBlock = blocking.mc(), ncBlock = blocking.nc();
+        // Equal k-blocks of at most blocking.kc(): k = 512 stays one block (each row of a
+        // non-transposed A is then read in one sequential run) instead of 256 + 256.
+        int kcBlock = ceilDiv(k, ceilDiv(k, blocking.kc()));
+        // Likewise equal m-blocks (multiples of 6) of at most blocking.mc(): m = 128 becomes
+        // 66 + 62 rows, not 120 + 8 (a block of 8 rows would stream all of packed B for 2 tiles).
+        int rows = i1 - i0;
+        int mcBlock = roundUp(ceilDiv(rows, ceilDiv(rows, blocking.mc())), MR);
+        int ncBlock = blocking.nc();
         PackBuffers buf = BUFFERS.get();
         int kcMax = Math.min(kcBlock, k);
         float[] ap = buf.packA(roundUp(Math.min(mcBlock, i1 - i0), MR) * kcMax);
