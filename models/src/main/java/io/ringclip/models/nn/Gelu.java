@@ -74,7 +74,7 @@ public final class Gelu {
 
     private static FloatVector erfVector(FloatVector z) {
         FloatVector a = z.abs();
-        FloatVector t = a.fma(P, 1f).lanewise(VectorOperators.INV);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
         FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                 .fma(t, FloatVector.broadcast(S, A1)).mul(t);
         FloatVector r = poly.mul(a.mul(a).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
