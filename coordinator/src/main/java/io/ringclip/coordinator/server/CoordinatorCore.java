@@ -359,7 +359,6 @@ public final class CoordinatorCore {
                 return;
             }
             JobSpec spec = jobs.get(next.get()).orElseThrow().getSpec();
-            jobs.setState(next.get(), JobState.JOB_STATE_WAITING, "waiting for workers", nowMs);
             membership.startJob(next.get(), new JobLimits(spec.getMinWorkers(), spec.getMaxWorkers()));
             LOG.info("job active: job_id=" + next.get() + ", generation=" + membership.generation());
         }
