@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 BenchCollectiveCommand.AllReduce.class,
                 BenchCollectiveCommand.ReduceScatter.class,
                 BenchCollectiveCommand.AllGather.class,
+                BenchGemmCommand.class,
+                BenchStepCommand.class,
         })
 public final class BenchCommand implements Runnable {
 

@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                EmbedCommand.class,
+                CoordinatorCommand.class,
+                AdminCommand.class,
         })
 public final class RingclipMain implements Runnable {
 
