@@ -6,15 +6,16 @@ package io.ringclip.models.kernels;
  * <pre>
  *   for jc over n in steps of NC                     (columns of C / op(B))
  *     for pc over k in steps of KC                   pack op(B)[pc:+KC, jc:+NC] → bp (≈ L2/L3)
- *       for ic over m in steps of MC                 transA: pack op(A)[ic:+MC, pc:+KC] → ap (L2)
+ *       for ic over m in steps of MC                 transA: pack Aᵀ[ic:+MC, pc:+KC] → ap (L2)
  *         for jr over nc in steps of 16              bp micro-panel kc×16 (L1/L2)
  *           for ir over mc in steps of 6             6×16 tile of C += A panel · bp panel
  * </pre>
  *
  * Packing B makes all four transpose combinations run one kernel shape. A non-transposed A (the
- * NN and NT products: layer forward and dX) is read in place, its rows already contiguous in k,
- * when the block is narrow ({@link #IN_PLACE_A_MAX_COLUMNS}): packing it was 20–40 % of the time
- * for 12800×128×512 products (A streamed from DRAM) and half the time of 50×32×50 heads. Big products are cut into
+ * NN and NT products: layer forward and dX) is read in place, its rows already contiguous in k;
+ * only a transposed A is packed. Packing a non-transposed A (strided writes) measured 20–40 % of
+ * the time of 12800×128×512 products, half the time of 50×32×50 heads, and reading it in place
+ * made cache-resident 256³ NN 95 → 109 GFLOP/s (BENCHMARKS.md). Big products are cut into
  * parts along M (or along N when N &gt; M, so the repacked operand is the smaller one) and run on
  * {@link GemmWorkers}; small products run on the calling thread with no allocation (pack buffers
  * are thread-local and grow once). Stateless apart from the thread-local buffers: thread-safe.
@@ -27,13 +28,6 @@ public final class VectorGemm implements GemmKernel {
     private static final int MIN_PART_EXTENT = 384;
     /** Parts per thread for large products: lets a thread that got the CPU take over a slow thread's share. */
     private static final int PARTS_PER_THREAD = 4;
-
-    /**
-     * A non-transposed A is read in place when a block has at most this many columns (8 B panels):
-     * packing A would then be reused too few times to pay off (attention heads, 12800×128×512).
-     * Wider blocks reuse each packed A panel enough that its contiguous layout wins.
-     */
-    static final int IN_PLACE_A_MAX_COLUMNS = 128;
 
     private static final ThreadLocal<PackBuffers> BUFFERS = ThreadLocal.withInitial(PackBuffers::new);
 
@@ -145,7 +139,6 @@ public final class VectorGemm implements GemmKernel {
         float[] tile = buf.tile;
         for (int jc = j0; jc < j1; jc += ncBlock) {
             int nc = Math.min(ncBlock, j1 - jc);
-            boolean inPlaceA = !transA && nc <= IN_PLACE_A_MAX_COLUMNS;
             for (int pc = 0; pc < k; pc += kcBlock) {
                 int kc = Math.min(kcBlock, k - pc);
                 boolean add = accumulate || pc > 0;
@@ -153,11 +146,11 @@ public final class VectorGemm implements GemmKernel {
                 for (int ic = i0; ic < i1; ic += mcBlock) {
                     int mc = Math.min(mcBlock, i1 - ic);
                     int cBase = cOffset + ic * ldc + jc;
-                    if (inPlaceA) {
-                        macroKernelRowsA(mc, nc, kc, a, aOffset + ic * lda + pc, lda, ap, bp, tile, c, cBase, ldc, add);
-                    } else {
-                        GemmPacking.packA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, ap);
+                    if (transA) {
+                        GemmPacking.packTransposedA(a, aOffset, lda, ic, mc, pc, kc, MR, ap);
                         macroKernel(mc, nc, kc, ap, bp, tile, c, cBase, ldc, add);
+                    } else {
+                        macroKernelRowsA(mc, nc, kc, a, aOffset + ic * lda + pc, lda, ap, bp, tile, c, cBase, ldc, add);
                     }
                 }
             }

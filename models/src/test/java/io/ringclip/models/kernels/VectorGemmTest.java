@@ -23,18 +23,12 @@ class VectorGemmTest {
             new int[] {100, 100, 100}, new int[] {257, 17, 100}, new int[] {17, 257, 100},
             new int[] {50, 50, 32}, new int[] {6, 16, 300}, new int[] {130, 33, 257}, new int[] {31, 150, 9});
 
-    /**
-     * Kernels: default blocks single-threaded; tiny blocks (every block loop runs many times) with
-     * narrow column blocks (A read in place) and wide ones (A packed, nc > IN_PLACE_A_MAX_COLUMNS);
-     * threaded splits.
-     */
+    /** Kernels: default blocks single-threaded; tiny blocks (every block loop runs many times); threaded splits. */
     static Stream<Arguments> kernels() {
         GemmBlocking tiny = new GemmBlocking(8, 12, 32);
-        GemmBlocking tinyWide = new GemmBlocking(8, 12, VectorGemm.IN_PLACE_A_MAX_COLUMNS + 16);
         return Stream.of(
                 Arguments.of("default-1thread", new VectorGemm(GemmBlocking.DEFAULT, 1, 0)),
                 Arguments.of("tinyblocks-1thread", new VectorGemm(tiny, 1, 0)),
-                Arguments.of("tinyblocks-wide-1thread", new VectorGemm(tinyWide, 1, 0)),
                 Arguments.of("tinyblocks-3threads", new VectorGemm(tiny, 3, 0)),
                 Arguments.of("default-2threads", new VectorGemm(GemmBlocking.DEFAULT, 2, 0)));
     }
