@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +29,21 @@ import org.testcontainers.containers.Container.ExecResult;
 class CoordinatorContainerIT {
 
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
+
+    /** One coordinator for the tests that only read from it (a container start costs ~10 s on CI). */
+    private static RingclipCluster shared;
+
+    @BeforeAll
+    static void startSharedCoordinator() {
+        shared = RingclipCluster.start("coordinator-shared", 0);
+    }
+
+    @AfterAll
+    static void stopSharedCoordinator() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
 
     @Test
     void shouldKeepASubmittedJobAcrossACrashRestart() throws Exception {
@@ -49,21 +66,18 @@ class CoordinatorContainerIT {
 
     @Test
     void shouldAnswerTheAdminCliInsideTheContainer() throws Exception {
-        try (RingclipCluster cluster = RingclipCluster.start("coordinator-cli", 0)) {
-            String jobId = cluster.admin().submit(TestJobs.tinyClip("it-cli", 10, 2, 2)).getJobId();
+        String jobId = shared.admin().submit(TestJobs.tinyClip("it-cli", 10, 2, 2)).getJobId();
 
-            ExecResult jobs = cluster.execInCoordinator("ringclip", "admin", "jobs");
+        ExecResult jobs = shared.execInCoordinator("ringclip", "admin", "jobs");
 
-            assertEquals(0, jobs.getExitCode(), jobs::getStderr);
-            assertTrue(jobs.getStdout().lines().anyMatch(l -> l.startsWith(jobId) && l.contains("WAITING")), jobs::getStdout);
-        }
+        assertEquals(0, jobs.getExitCode(), jobs::getStderr);
+        assertTrue(jobs.getStdout().lines().anyMatch(l -> l.startsWith(jobId + " ") && l.contains("WAITING")), jobs::getStdout);
     }
 
     @Test
     void shouldServePrometheusMetricsOnThePublishedPort() throws Exception {
-        try (RingclipCluster cluster = RingclipCluster.start("coordinator-metrics", 0);
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(cluster.metricsUrl()))
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(shared.metricsUrl()))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
 
             assertEquals(200, scrape.statusCode());
