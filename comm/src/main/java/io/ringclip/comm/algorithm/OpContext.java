@@ -1,0 +1,144 @@
+package io.ringclip.comm.algorithm;
+
+import io.ringclip.comm.CommMetrics;
+import io.ringclip.comm.WireFormat;
+import io.ringclip.comm.transport.Received;
+import io.ringclip.comm.transport.Tag;
+import io.ringclip.comm.transport.Transport;
+import io.ringclip.comm.transport.TransportException;
+import io.ringclip.comm.wire.WireCodec;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What an algorithm sees of one operation: its rank and world, a deadline, and typed send/receive
+ * of float ranges to a peer. Message tags are counted per link here (the i-th message of this op
+ * from A to B has index i on both sides), so algorithms never build tags.
+ *
+ * <p>At most {@code inFlight} sends are outstanding: sending one more first waits (until the
+ * deadline) for the oldest to leave the process. With 2, one segment is on the wire while the next
+ * is encoded or reduced.
+ */
+public final class OpContext {
+
+    private final Transport transport;
+    private final long opSeq;
+    private final long deadlineNanos;
+    private final WireFormat wire;
+    private final int segmentElements;
+    private final int inFlight;
+    private final CommMetrics metrics;
+    private final WireCodec codec;
+    private final int[] sentOnLink;
+    private final int[] receivedOnLink;
+    private final ArrayDeque<CompletableFuture<Void>> window = new ArrayDeque<>();
+    private float[] scratch = new float[0];
+
+    public OpContext(Transport transport, long opSeq, long deadlineNanos, WireFormat wire, int segmentElements,
+            int inFlight, CommMetrics metrics, WireCodec codec) {
+        this.transport = transport;
+        this.opSeq = opSeq;
+        this.deadlineNanos = deadlineNanos;
+        this.wire = wire;
+        this.segmentElements = segmentElements;
+        this.inFlight = inFlight;
+        this.metrics = metrics;
+        this.codec = codec;
+        this.sentOnLink = new int[transport.worldSize()];
+        this.receivedOnLink = new int[transport.worldSize()];
+    }
+
+    public int rank() {
+        return transport.rank();
+    }
+
+    public int worldSize() {
+        return transport.worldSize();
+    }
+
+    /** Ring successor: (rank + 1) mod n. */
+    public int next() {
+        return (rank() + 1) % worldSize();
+    }
+
+    /** Ring predecessor: (rank - 1 + n) mod n. */
+    public int prev() {
+        return (rank() - 1 + worldSize()) % worldSize();
+    }
+
+    public WireFormat wire() {
+        return wire;
+    }
+
+    public int segmentElements() {
+        return segmentElements;
+    }
+
+    /** A reusable float buffer of at least {@code length} elements (one per op; not shared with sends). */
+    public float[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = new float[length];
+        }
+        return scratch;
+    }
+
+    /** Sends {@code src[offset, offset+length)} in this op's wire format to {@code peer}. */
+    public void send(int peer, float[] src, int offset, int length) {
+        int bytes = length * wire.bytesPerElement();
+        awaitWindowRoom();
+        Tag tag = new Tag(opSeq, sentOnLink[peer]++, wire.code());
+        window.addLast(transport.send(peer, tag, bytes, buffer -> codec.encode(wire, src, offset, length, buffer)));
+        metrics.sent(bytes);
+    }
+
+    /** Receives exactly {@code length} elements from {@code peer} into {@code dst[offset, ...)}. */
+    public void receive(int peer, float[] dst, int offset, int length) {
+        Tag tag = new Tag(opSeq, receivedOnLink[peer]++, wire.code());
+        int expectedBytes = length * wire.bytesPerElement();
+        try (Received message = transport.receive(peer, tag, deadlineNanos)) {
+            int bytes = message.payload().remaining();
+            if (bytes != expectedBytes) {
+                TransportException e = new TransportException(TransportException.Kind.MALFORMED, peer,
+                        "payload length mismatch: expectedBytes=" + expectedBytes + ", receivedBytes=" + bytes);
+                transport.abort(e.getMessage());
+                throw e;
+            }
+            codec.decode(wire, message.payload(), dst, offset, length);
+            metrics.received(bytes);
+        }
+    }
+
+    /** Waits until every send of this op has left the process. */
+    public void drain() {
+        while (!window.isEmpty()) {
+            awaitOldestSend();
+        }
+    }
+
+    private void awaitWindowRoom() {
+        while (window.size() >= inFlight) {
+            awaitOldestSend();
+        }
+    }
+
+    private void awaitOldestSend() {
+        CompletableFuture<Void> oldest = window.removeFirst();
+        try {
+            oldest.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new TransportException(TransportException.Kind.TIMEOUT, -1,
+                    "timed out waiting for a send to leave the process: opSeq=" + opSeq);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TransportException te) {
+                throw te;
+            }
+            throw new TransportException(TransportException.Kind.PEER_LOST, -1, "send failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "interrupted while sending", e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.ringclip.comm.algorithm;
+
+import io.ringclip.comm.ReduceOp;
+
+/**
+ * Ring reduce-scatter, segmented and pipelined (see {@link RingPartition} for the schedule).
+ *
+ * <p>Step 0 sends this rank's own data of chunk (r-1). Each later message is a partial reduction:
+ * segment k of the chunk received at step s, plus this rank's contribution, leaves for the
+ * successor as segment k of step s+1 right away, so reducing one segment overlaps moving the next.
+ * The accumulator is one segment of scratch, so {@code src} is never written. At the last step the
+ * received chunk is this rank's own: it is finished (AVG divides once) and written to {@code dst}.
+ */
+public final class RingReduceScatter {
+
+    private RingReduceScatter() {}
+
+    /**
+     * @param src every rank's full input, laid out as {@code partition}
+     * @param dst receives chunk {@code rank} of the reduction at {@code dstOffset}
+     */
+    public static void run(OpContext ctx, float[] src, RingPartition partition, float[] dst, int dstOffset, ReduceOp op) {
+        int n = ctx.worldSize();
+        int rank = ctx.rank();
+        if (n == 1) {
+            System.arraycopy(src, partition.chunkOffset(0), dst, dstOffset, partition.chunkLength(0));
+            return;
+        }
+        RingStep first = partition.reduceScatterStep(rank, 0);
+        for (int k = 0; k < partition.segments(first.sendChunk()); k++) {
+            ctx.send(ctx.next(), src, partition.segmentOffset(first.sendChunk(), k),
+                    partition.segmentLength(first.sendChunk(), k));
+        }
+        float[] acc = ctx.scratch(partition.segmentElements());
+        for (int step = 0; step < n - 1; step++) {
+            int chunk = partition.reduceScatterStep(rank, step).recvChunk();
+            boolean last = step == n - 2;
+            for (int k = 0; k < partition.segments(chunk); k++) {
+                int offset = partition.segmentOffset(chunk, k);
+                int length = partition.segmentLength(chunk, k);
+                ctx.receive(ctx.prev(), acc, 0, length);
+                op.accumulate(acc, 0, src, offset, length);
+                if (last) {
+                    op.finish(acc, 0, length, n);
+                    System.arraycopy(acc, 0, dst, dstOffset + (offset - partition.chunkOffset(chunk)), length);
+                } else {
+                    ctx.send(ctx.next(), acc, 0, length); // becomes segment k of step + 1
+                }
+            }
+        }
+        ctx.drain();
+    }
+}

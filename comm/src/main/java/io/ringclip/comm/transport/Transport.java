@@ -1,0 +1,50 @@
+package io.ringclip.comm.transport;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The narrow seam between collective algorithms and the network: send and receive tagged byte
+ * ranges to and from a peer rank. Algorithms see nothing else (no sockets, no Netty).
+ *
+ * <p>{@link #send} is asynchronous and may be called from one thread at a time (the communicator's
+ * op thread). Messages on one link can arrive in any order relative to their tags; the receiver
+ * picks them by tag.
+ *
+ * <p>Failure is fail-stop: once any peer is lost, aborts, or sends a malformed frame, every
+ * {@link #receive} throws a {@link TransportException} naming that peer.
+ */
+public interface Transport extends AutoCloseable {
+
+    int rank();
+
+    int worldSize();
+
+    /**
+     * Queues one message to {@code peer}. {@code fill} is called before this method returns, with a
+     * little-endian buffer of exactly {@code payloadBytes} remaining (position 0) to write the payload into.
+     *
+     * @return completes when the bytes have left this process's hands (handed to the socket or the
+     *     peer's mailbox); fails if the link broke
+     */
+    CompletableFuture<Void> send(int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill);
+
+    /**
+     * Takes the message with {@code tag} from {@code peer}, waiting until {@code deadlineNanos}
+     * ({@link System#nanoTime()} scale). The caller closes the result.
+     *
+     * @throws TransportException on timeout, on any peer failure, or if the message's dtype differs from the tag's
+     */
+    Received receive(int peer, Tag tag, long deadlineNanos);
+
+    /** The failure that stopped this transport, or null while healthy. */
+    TransportException failure();
+
+    /** Fails this transport and tells every peer, so their receives fail promptly. Idempotent. */
+    void abort(String reason);
+
+    /** Says goodbye to peers and releases everything. Messages already handed over still arrive. */
+    @Override
+    void close();
+}

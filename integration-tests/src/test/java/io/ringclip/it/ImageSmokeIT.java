@@ -1,0 +1,54 @@
+package io.ringclip.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringclip.it.docker.RingclipImage;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+
+/** The image runs the CLI through its entrypoint, with the JVM flags the entrypoint promises. */
+@ExtendWith(RingclipImage.class)
+@Timeout(180)
+class ImageSmokeIT {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+    private static final long MEMORY_LIMIT_BYTES = 512L << 20;
+
+    @Test
+    void shouldPrintTheVersionOnJava25() {
+        String out = runToCompletion(c -> c.withCommand("--version"));
+        assertTrue(out.contains("ringclip ") && out.contains("Java 25"), () -> "output:\n" + out);
+    }
+
+    @Test
+    void shouldPrintUsageForHelp() {
+        String out = runToCompletion(c -> c.withCommand("--help"));
+        assertTrue(out.contains("Usage: ringclip"), () -> "output:\n" + out);
+    }
+
+    @Test
+    void shouldSizeTheHeapFromTheContainerMemoryLimit() {
+        String out = runToCompletion(c -> c
+                .withEnv("RINGCLIP_JAVA_OPTS", "-XX:+PrintCommandLineFlags")
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withMemory(MEMORY_LIMIT_BYTES))
+                .withCommand("--version"));
+        long expectedMaxHeap = MEMORY_LIMIT_BYTES * 75 / 100; // entrypoint: MaxRAMPercentage=75
+        assertTrue(out.contains("-XX:MaxHeapSize=" + expectedMaxHeap), () -> "output:\n" + out);
+        assertTrue(out.contains("-XX:+UseParallelGC"), () -> "output:\n" + out);
+        assertTrue(out.contains("-XX:+ExitOnOutOfMemoryError"), () -> "output:\n" + out);
+    }
+
+    /** Runs the image once with the given settings and returns stdout + stderr. */
+    private static String runToCompletion(UnaryOperator<GenericContainer<?>> settings) {
+        try (GenericContainer<?> container = settings.apply(new GenericContainer<>(RingclipImage.NAME)
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(RUN_TIMEOUT)))) {
+            container.start();
+            return container.getLogs();
+        }
+    }
+}
