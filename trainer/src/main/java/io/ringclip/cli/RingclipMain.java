@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                EmbedCommand.class,
+                CoordinatorCommand.class,
+                AdminCommand.class,
+                TrainCommand.class,
         })
 public final class RingclipMain implements Runnable {
 

@@ -61,6 +61,10 @@ public final class CoordinatorCore {
     private final CoordinatorMetrics metrics;
     /** Open WatchAssignment streams per worker, with the last assignment each was sent. */
     private final Map<String, List<Watcher>> watchers = new LinkedHashMap<>();
+    /** The job that was active when the coordinator last stopped, until it runs again. */
+    private String recoveringJobId = "";
+    /** Set by {@link #closeWatchers()}: no new watch streams during shutdown. */
+    private boolean closing;
 
     CoordinatorCore(CoordinatorClock clock, MembershipStateMachine membership, JobTable jobs, CommandLoop loop, MeterRegistry registry) {
         this.clock = clock;
@@ -76,8 +80,7 @@ public final class CoordinatorCore {
         membership.resumeGenerationsAfter(jobs.maxGeneration());
         jobs.activeJob().ifPresent(id -> {
             LOG.info("recovered active job: job_id=" + id + ", last_generation=" + jobs.maxGeneration());
-            jobs.setState(id, JobState.JOB_STATE_WAITING, "coordinator restarted: waiting for workers to re-join",
-                    clock.currentTimeMillis());
+            recoveringJobId = id;
         });
         settle();
     }
@@ -118,15 +121,20 @@ public final class CoordinatorCore {
                 : Outcome.ok(membership.generation()));
     }
 
-    /** Registers a stream and sends it the current assignment; NOT_FOUND for a non-member. */
+    /**
+     * Registers a stream and sends it the current assignment; NOT_FOUND for a non-member. The
+     * handler must have routed the stream's cancellation to {@link #unwatch} before calling this
+     * (gRPC accepts a cancel handler only while the handler runs).
+     */
     public CompletableFuture<Outcome<Boolean>> watch(String workerId, ServerCallStreamObserver<Assignment> stream) {
         return submit(() -> {
+            if (closing) {
+                return Outcome.fail(Status.Code.UNAVAILABLE, "coordinator shutting down");
+            }
             if (!membership.isMember(workerId)) {
                 return unknownWorker(workerId);
             }
-            Watcher w = new Watcher(workerId, stream);
-            stream.setOnCancelHandler(() -> execute(() -> removeWatcher(w)));
-            watchers.computeIfAbsent(workerId, k -> new ArrayList<>()).add(w);
+            watchers.computeIfAbsent(workerId, k -> new ArrayList<>()).add(new Watcher(workerId, stream));
             publish();
             return Outcome.ok(true);
         });
@@ -285,6 +293,26 @@ public final class CoordinatorCore {
                 : Outcome.ok(membership.generation()));
     }
 
+    /**
+     * Ends every watch stream with UNAVAILABLE so that a graceful server shutdown does not wait on
+     * streams that never end by themselves; clients re-open them against the next coordinator.
+     */
+    CompletableFuture<Outcome<Boolean>> closeWatchers() {
+        return submit(() -> {
+            closing = true;
+            Status bye = Status.UNAVAILABLE.withDescription("coordinator shutting down");
+            watchers.values().forEach(list -> list.forEach(w -> {
+                try {
+                    w.stream.onError(bye.asRuntimeException());
+                } catch (RuntimeException e) {
+                    // already closed
+                }
+            }));
+            watchers.clear();
+            return Outcome.ok(true);
+        });
+    }
+
     // ---------------------------------------------------------------------------------------
     // The loop
 
@@ -316,11 +344,12 @@ public final class CoordinatorCore {
         }
     }
 
-    /** The active job follows the membership phase; watchers learn what changed; metrics update. */
+    /** The active job follows the membership phase; metrics update; watchers learn what changed. */
     private void settle() {
         syncActiveJob();
-        publish();
+        // metrics first: whoever reacts to a pushed assignment may already scrape them
         metrics.membership(membership.memberCount(), membership.ring().size(), membership.generation());
+        publish();
     }
 
     private void syncActiveJob() {
@@ -331,7 +360,6 @@ public final class CoordinatorCore {
                 return;
             }
             JobSpec spec = jobs.get(next.get()).orElseThrow().getSpec();
-            jobs.setState(next.get(), JobState.JOB_STATE_WAITING, "waiting for workers", nowMs);
             membership.startJob(next.get(), new JobLimits(spec.getMinWorkers(), spec.getMaxWorkers()));
             LOG.info("job active: job_id=" + next.get() + ", generation=" + membership.generation());
         }
@@ -341,7 +369,15 @@ public final class CoordinatorCore {
             case ASSIGNMENT_STATE_PAUSED -> JobState.JOB_STATE_PAUSED;
             default -> JobState.JOB_STATE_WAITING;
         };
-        jobs.setState(jobId, derived, membership.reason(), nowMs);
+        String reason = membership.reason();
+        if (jobId.equals(recoveringJobId)) {
+            if (derived == JobState.JOB_STATE_RUNNING) {
+                recoveringJobId = "";
+            } else {
+                reason = "coordinator restarted, waiting for workers to re-join: " + reason;
+            }
+        }
+        jobs.setState(jobId, derived, reason, nowMs);
         JobStatus job = jobs.get(jobId).orElseThrow();
         if (derived == JobState.JOB_STATE_RUNNING && job.getGeneration() != membership.generation()) {
             jobs.recordGeneration(jobId, membership.generation(), membership.ring().size(), nowMs);
@@ -369,11 +405,14 @@ public final class CoordinatorCore {
         }
     }
 
-    private void removeWatcher(Watcher w) {
-        List<Watcher> list = watchers.get(w.workerId);
-        if (list != null && list.remove(w) && list.isEmpty()) {
-            watchers.remove(w.workerId);
-        }
+    /** Forgets a cancelled watch stream. */
+    public void unwatch(String workerId, ServerCallStreamObserver<Assignment> stream) {
+        execute(() -> {
+            List<Watcher> list = watchers.get(workerId);
+            if (list != null && list.removeIf(w -> w.stream == stream) && list.isEmpty()) {
+                watchers.remove(workerId);
+            }
+        });
     }
 
     private Assignment assignmentFor(String workerId) {

@@ -130,6 +130,13 @@ public final class CoordinatorServer implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
+        try {
+            core.closeWatchers().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warning("closing watch streams failed: " + e);
+        }
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -26,7 +26,7 @@ final class LaunchService extends LaunchGrpc.LaunchImplBase {
     @Override
     public void submitJob(SubmitJobRequest request, StreamObserver<JobStatus> observer) {
         if (!request.hasSpec()) {
-            rejectInvalid("spec is required", observer);
+            rejectInvalid("spec is required: has_spec=false", observer);
         } else if (!rejectInvalid(RequestValidation.jobSpec(request.getSpec()), observer)) {
             reply(core.submitJob(request.getSpec()), observer, r -> r);
         }

@@ -53,6 +53,7 @@ final class MembershipService extends MembershipGrpc.MembershipImplBase {
             return;
         }
         ServerCallStreamObserver<Assignment> stream = (ServerCallStreamObserver<Assignment>) observer;
+        stream.setOnCancelHandler(() -> core.unwatch(request.getWorkerId(), stream)); // only allowed here, synchronously
         core.watch(request.getWorkerId(), stream).whenComplete((o, error) -> {
             if (error != null) {
                 observer.onError(io.grpc.Status.INTERNAL.withDescription("watch failed: " + error).asRuntimeException());

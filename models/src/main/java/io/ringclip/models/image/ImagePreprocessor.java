@@ -2,7 +2,9 @@ package io.ringclip.models.image;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -118,6 +120,47 @@ public final class ImagePreprocessor {
             }
             return new float[][] {grey};
         }
+        if (image.getColorModel() instanceof ComponentColorModel || image.getColorModel() instanceof DirectColorModel) {
+            ColorModel cm = image.getColorModel();
+            if (cm.getColorSpace().isCS_sRGB() && cm.getNumColorComponents() == 3 && allComponents8Bit(cm)
+                    && !cm.isAlphaPremultiplied()) {
+                return rgbSamples(image.getRaster(), w, h);
+            }
+        }
+        return rgbViaColorModel(image);
+    }
+
+    private static boolean allComponents8Bit(ColorModel cm) {
+        for (int c = 0; c < 3; c++) {
+            if (cm.getComponentSize(c) != 8) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Fast path for 8-bit sRGB images (what the JPEG/PNG/BMP readers return): raster bands 0, 1, 2
+     * are R, G, B in colour-model order whatever the byte layout, so samples are read in bulk.
+     */
+    static float[][] rgbSamples(Raster raster, int w, int h) {
+        float[][] planes = new float[3][w * h];
+        int[] row = new int[w];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, c, row);
+                for (int x = 0; x < w; x++) {
+                    planes[c][y * w + x] = row[x];
+                }
+            }
+        }
+        return planes;
+    }
+
+    /** Reference path for any other image (palettes, 16-bit, other colour spaces): sRGB via {@code getRGB}. */
+    static float[][] rgbViaColorModel(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
         float[] r = new float[w * h];
         float[] g = new float[w * h];
         float[] b = new float[w * h];

@@ -1,6 +1,11 @@
 package io.ringclip.models.image;
 
+import io.ringclip.models.io.Json;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * How an image becomes model input, fixed per model: resize the shorter side to
@@ -62,6 +67,40 @@ public record Preprocess(int imageSize, int channels, float[] mean, float[] std,
     /** The default for a model with {@code channels} input channels: {@link #clip} or {@link #grayscale}. */
     public static Preprocess forChannels(int imageSize, int channels) {
         return channels == 1 ? grayscale(imageSize) : clip(imageSize);
+    }
+
+    /** {"imageSize": 28, "channels": 1, "mean": [0.286], "std": [0.353], "interpolation": "bicubic"} */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("imageSize", imageSize);
+        m.put("channels", channels);
+        m.put("mean", mean.clone());
+        m.put("std", std.clone());
+        m.put("interpolation", interpolation.name().toLowerCase(Locale.ROOT));
+        return m;
+    }
+
+    /** Parses {@link #toJson()}; a missing key or a bad value is an error naming the key. */
+    public static Preprocess fromJson(Map<String, Object> json) {
+        String interpolation = Json.getString(json, "interpolation");
+        try {
+            return new Preprocess(Json.getInt(json, "imageSize"), Json.getInt(json, "channels"),
+                    floats(Json.getList(json, "mean"), "mean"), floats(Json.getList(json, "std"), "std"),
+                    Interpolation.valueOf(interpolation.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad preprocess config: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(List<Object> values, String key) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(values.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException("expected numbers: key=" + key + ", value=" + Json.write(values));
+            }
+            out[i] = n.floatValue();
+        }
+        return out;
     }
 
     /** Elements of one preprocessed image: C·H·W. */

@@ -105,28 +105,23 @@ public final class Safetensors {
 
     private static void writeFloats(TensorSlice t, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
-        try {
-            forEachChunk(t, buf, b -> {
-                try {
-                    out.write(b.array(), 0, b.limit());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
+        forEachChunk(t, buf, chunk -> out.write(chunk.array(), 0, chunk.limit()));
     }
 
-    /** Encodes the slice chunk by chunk into {@code buf} (flipped, ready to read) and hands each chunk on. */
-    private static void forEachChunk(TensorSlice t, ByteBuffer buf, java.util.function.Consumer<ByteBuffer> sink) {
+    @FunctionalInterface
+    private interface ChunkSink<E extends Exception> {
+        void accept(ByteBuffer chunk) throws E;
+    }
+
+    /** Encodes the slice chunk by chunk into {@code buf} (positioned at 0, limit = bytes) and hands each chunk on. */
+    private static <E extends Exception> void forEachChunk(TensorSlice t, ByteBuffer buf, ChunkSink<E> sink) throws E {
         float[] data = t.data();
         int end = t.offset() + t.length();
         for (int i = t.offset(); i < end; ) {
-            buf.clear();
             int n = Math.min(CHUNK_FLOATS, end - i);
+            buf.clear();
             buf.asFloatBuffer().put(data, i, n);
-            buf.position(0).limit(n * 4);
+            buf.limit(n * 4);
             sink.accept(buf);
             i += n;
         }

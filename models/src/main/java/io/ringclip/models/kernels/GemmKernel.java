@@ -25,6 +25,14 @@ public interface GemmKernel {
                float[] c, int cOffset, int ldc,
                boolean accumulate);
 
+    /**
+     * This kernel restricted to the calling thread, for callers that already run many products in
+     * parallel (e.g. {@link Gemm#sgemmBatched}). Kernels that never use extra threads return {@code this}.
+     */
+    default GemmKernel singleThreaded() {
+        return this;
+    }
+
     /** A short name for logs and benchmarks, e.g. "scalar-reference" or "vector-6x16". */
     String name();
 }

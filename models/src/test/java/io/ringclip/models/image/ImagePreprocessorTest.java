@@ -144,6 +144,27 @@ class ImagePreprocessorTest {
         }
     }
 
+    /** The bulk raster read against getRGB() for every 8-bit sRGB layout the decoders produce. */
+    @Test
+    void shouldReadRgbSamplesLikeGetRgbForEveryLayout() throws IOException {
+        int[] types = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_BGR,
+                BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR};
+        BufferedImage pattern = rgbPattern(13, 7);
+        for (int type : types) {
+            BufferedImage img = new BufferedImage(13, 7, type);
+            img.getGraphics().drawImage(pattern, 0, 0, null);
+            assertArrayEquals(ImagePreprocessor.rgbViaColorModel(img), ImagePreprocessor.planes(img), "type=" + type);
+        }
+        for (String format : new String[] {"jpg", "png", "bmp"}) {
+            BufferedImage decoded = ImageIO.read(new java.io.ByteArrayInputStream(encode(pattern, format)));
+            assertArrayEquals(ImagePreprocessor.rgbViaColorModel(decoded), ImagePreprocessor.planes(decoded), format);
+        }
+        // Premultiplied alpha takes the reference path, which un-premultiplies.
+        BufferedImage pre = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB_PRE);
+        pre.setRGB(0, 0, 0x80C08040);
+        assertEquals(ImagePreprocessor.rgbViaColorModel(pre)[0][0], ImagePreprocessor.planes(pre)[0][0]);
+    }
+
     @Test
     void shouldUsePilsFilterShapes() {
         // Keys cubic with a = -0.5: 1 at 0, 0 at the integers, 0.5625 at 1/2, -0.0625 at 3/2.
@@ -251,6 +272,12 @@ class ImagePreprocessorTest {
         assertThrows(IllegalArgumentException.class, () -> new Preprocess(8, 1, new float[] {0}, new float[] {0},
                 Preprocess.Interpolation.BICUBIC));
         assertEquals(Preprocess.grayscale(28), Preprocess.forChannels(28, 1));
+        Preprocess custom = new Preprocess(32, 3, new float[] {0.5f, 0.25f, 0.125f}, new float[] {0.1f, 0.2f, 0.3f},
+                Preprocess.Interpolation.BILINEAR);
+        assertEquals(custom, Preprocess.fromJson(io.ringclip.models.io.Json.parseObject(
+                io.ringclip.models.io.Json.write(custom.toJson()))));
+        assertThrows(IllegalArgumentException.class, () -> Preprocess.fromJson(io.ringclip.models.io.Json.parseObject(
+                "{\"imageSize\": 8, \"channels\": 1, \"mean\": [0.5], \"std\": [0.5], \"interpolation\": \"lanczos\"}")));
         assertEquals(3 * 224 * 224, Preprocess.forChannels(224, 3).pixelsPerImage());
     }
 }

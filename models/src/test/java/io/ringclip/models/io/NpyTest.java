@@ -65,6 +65,33 @@ class NpyTest {
     }
 
     @Test
+    void shouldReadWhatNumpyWritesAndWriteTheSameBytes() throws IOException, java.net.URISyntaxException {
+        Path f32 = fixture("numpy_f32_2x3.npy");
+        Npy.Float32 a = Npy.readFloat32(f32);
+        assertArrayEquals(new int[] {2, 3}, a.shape());
+        assertArrayEquals(new float[] {-1.25f, -0.75f, -0.25f, 0.25f, 0.75f, 1.25f}, a.data());
+        Path ours = dir.resolve("ours.npy");
+        Npy.writeFloat32(ours, a.data(), 2, 3);
+        assertArrayEquals(Files.readAllBytes(f32), Files.readAllBytes(ours));
+
+        Npy.Int32 i = Npy.readInt32(fixture("numpy_i32_4.npy"));
+        assertArrayEquals(new int[] {1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE}, i.data());
+        Npy.writeInt32(ours, i.data(), 4);
+        assertArrayEquals(Files.readAllBytes(fixture("numpy_i32_4.npy")), Files.readAllBytes(ours));
+
+        Npy.Float32 scalar = Npy.readFloat32(fixture("numpy_f32_scalar.npy"));
+        assertArrayEquals(new int[] {}, scalar.shape());
+        assertArrayEquals(new float[] {3.25f}, scalar.data());
+
+        IOException f64 = assertThrows(IOException.class, () -> Npy.readFloat32(fixture("numpy_f64_2.npy")));
+        assertTrue(f64.getMessage().contains("descr=<f8") && f64.getMessage().contains("astype"), f64.getMessage());
+    }
+
+    private static Path fixture(String name) throws java.net.URISyntaxException {
+        return Path.of(NpyTest.class.getResource(name).toURI());
+    }
+
+    @Test
     void shouldReadAVersion2HeaderWithExtraSpaces() throws IOException {
         String dict = "{'descr':'<i4','fortran_order':False,'shape':( 3 , ),}\n";
         ByteBuffer b = ByteBuffer.allocate(12 + dict.length() + 12).order(ByteOrder.LITTLE_ENDIAN);

@@ -71,6 +71,7 @@ class SafetensorsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
         }
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
             assertArrayEquals(new float[] {4, 5, 6}, r.readAll().get("x"));
         }
@@ -93,6 +94,25 @@ class SafetensorsTest {
             float[] b = new float[3];
             r.loadInto(List.of(TensorSlice.of("h", h, 3), TensorSlice.of("b", b, 3)), false);
             assertArrayEquals(new float[] {1f, -0.5f, 3f}, b);
+        }
+    }
+
+    /** A file laid out like the reference serializer's, values converted by NumPy (make_safetensors_fixture.py). */
+    @Test
+    void shouldReadAReferenceFileWithMixedDtypesAndSubnormals() throws Exception {
+        Path file = Path.of(SafetensorsTest.class.getResource("reference_mixed.safetensors").toURI());
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            assertEquals(Map.of("format", "pt"), r.metadata());
+            assertEquals(DType.F16, r.info("token_embedding.weight").dtype());
+            float[] w = r.readFloats("visual.proj");
+            for (int i = 0; i < 12; i++) {
+                assertEquals((i - 5.5f) / 3f, w[i], 1e-7f);
+            }
+            assertArrayEquals(new float[] {0.0999755859375f, -2.5f, 65504f, 1.1920928955078125e-07f},
+                    r.readFloats("token_embedding.weight"));
+            assertArrayEquals(new float[] {3.140625f, -0.00099945068359375f, 9.953037915854457e+29f},
+                    r.readFloats("logit_scale"));
+            assertEquals(3, r.readAll().size());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.ringclip.trainer.data;
 
+import io.ringclip.models.image.ImageDecodeException;
+import io.ringclip.models.image.ImagePreprocessor;
 import io.ringclip.models.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Streams this rank's batches from a {@link DataSource}, endlessly, epoch after epoch.
  *
  * <p>The {@link DistributedSampler} fixes which samples each batch holds; decode threads read,
- * decode, resize, normalise and tokenise them in the background, at most
+ * decode, resize, normalise ({@link ImagePreprocessor}) and tokenise them in the background, at most
  * {@code prefetchBatches} batches ahead. Batches are returned strictly in sampler order.
  *
  * <p>A sample whose {@link DataSource#get} or decoding throws {@link BadSampleException} is
@@ -37,7 +39,7 @@ public final class DataLoader implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final LoaderOptions options;
     private final DistributedSampler sampler;
-    private final ImageTransform transform;
+    private final ImagePreprocessor preprocessor;
     private final ExecutorService decodePool;
     private final AtomicLong skipped = new AtomicLong();
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
@@ -48,7 +50,17 @@ public final class DataLoader implements AutoCloseable {
     private LoaderPosition scheduleCursor;
     private boolean closed;
 
-    private record Pending(DistributedSampler.Plan plan, CompletableFuture<Batch> batch) {}
+    /** A scheduled batch: its per-sample tasks and the batch they complete. */
+    private record Pending(DistributedSampler.Plan plan, CompletableFuture<?>[] samples, CompletableFuture<Batch> batch) {
+
+        /** Cancelled sample tasks that have not started never run (CompletableFuture checks first). */
+        void cancel() {
+            for (CompletableFuture<?> sample : samples) {
+                sample.cancel(false);
+            }
+            batch.cancel(false);
+        }
+    }
 
     private DataLoader(DataSource source, Tokenizer tokenizer, LoaderOptions options) {
         this.source = source;
@@ -56,7 +68,7 @@ public final class DataLoader implements AutoCloseable {
         this.options = options;
         this.sampler = new DistributedSampler(source.size(), options.rank(), options.worldSize(),
                 options.batchPerRank(), options.seed(), options.dropLast());
-        this.transform = new ImageTransform(options.imageSize(), options.channels(), options.preprocessing());
+        this.preprocessor = new ImagePreprocessor(options.preprocessing());
         AtomicInteger threadId = new AtomicInteger();
         this.decodePool = Executors.newFixedThreadPool(options.decodeThreads(), task -> {
             Thread thread = new Thread(task, "ringclip-data-decode-r" + options.rank() + "-" + threadId.getAndIncrement());
@@ -104,9 +116,7 @@ public final class DataLoader implements AutoCloseable {
     /** Continues from {@code target} (e.g. a checkpoint's position), dropping prefetched batches. */
     public void seek(LoaderPosition target) {
         ensureOpen();
-        for (Pending pending : inFlight) {
-            pending.batch().cancel(false);
-        }
+        inFlight.forEach(Pending::cancel);
         inFlight.clear();
         position = sampler.normalise(target);
         scheduleCursor = position;
@@ -133,7 +143,7 @@ public final class DataLoader implements AutoCloseable {
             return;
         }
         closed = true;
-        inFlight.forEach(p -> p.batch().cancel(false));
+        inFlight.forEach(Pending::cancel);
         inFlight.clear();
         decodePool.shutdownNow();
         try {
@@ -156,20 +166,21 @@ public final class DataLoader implements AutoCloseable {
         while (inFlight.size() < options.prefetchBatches()) {
             DistributedSampler.Plan plan = sampler.plan(scheduleCursor);
             scheduleCursor = plan.next();
-            inFlight.add(new Pending(plan, schedule(plan.datasetIndices())));
+            inFlight.add(schedule(plan));
         }
     }
 
-    private CompletableFuture<Batch> schedule(int[] datasetIndices) {
+    private Pending schedule(DistributedSampler.Plan plan) {
+        int[] datasetIndices = plan.datasetIndices();
         int size = datasetIndices.length;
-        Batch batch = new Batch(new float[size * transform.sampleLength()],
+        Batch batch = new Batch(new float[size * options.preprocessing().pixelsPerImage()],
                 new int[size * options.contextLength()], new int[size], size);
         CompletableFuture<?>[] samples = new CompletableFuture<?>[size];
         for (int slot = 0; slot < size; slot++) {
             int s = slot;
             samples[slot] = CompletableFuture.runAsync(() -> loadSample(batch, s, datasetIndices[s]), decodePool);
         }
-        return CompletableFuture.allOf(samples).thenApply(ignored -> batch);
+        return new Pending(plan, samples, CompletableFuture.allOf(samples).thenApply(ignored -> batch));
     }
 
     /** Fills slot {@code slot} of {@code batch} from dataset index {@code index}, or its substitute. */
@@ -195,9 +206,9 @@ public final class DataLoader implements AutoCloseable {
     }
 
     private void writeSample(Batch batch, int slot, Example example, int index) {
-        RawImage image = switch (example.image()) {
-            case RawImage raw -> raw;
-            case EncodedImage encoded -> ImageDecoder.decode(encoded);
+        float[] pixels = switch (example.image()) {
+            case RawImage raw -> preprocessor.apply(raw.planes255(), raw.width(), raw.height());
+            case EncodedImage encoded -> decode(encoded);
         };
         String caption = example.caption();
         if (caption == null || caption.isBlank()) {
@@ -205,7 +216,8 @@ public final class DataLoader implements AutoCloseable {
         }
         int contextLength = options.contextLength();
         int[] tokens;
-        // The Tokenizer contract does not promise thread safety (BPE caches), so serialise it.
+        // The Tokenizer contract does not promise thread safety, so serialise it; it costs little
+        // next to image decoding.
         synchronized (tokenizer) {
             tokens = tokenizer.encode(caption, contextLength);
         }
@@ -213,8 +225,16 @@ public final class DataLoader implements AutoCloseable {
             throw new IllegalStateException("tokenizer returned wrong length: expected=" + contextLength
                     + ", actual=" + tokens.length);
         }
-        transform.apply(image, batch.images(), slot * transform.sampleLength());
+        System.arraycopy(pixels, 0, batch.images(), slot * pixels.length, pixels.length);
         System.arraycopy(tokens, 0, batch.tokens(), slot * contextLength, contextLength);
         batch.labels()[slot] = example.label();
+    }
+
+    private float[] decode(EncodedImage encoded) {
+        try {
+            return preprocessor.decode(encoded.bytes());
+        } catch (ImageDecodeException e) {
+            throw new BadSampleException(e.getMessage() + ", origin=" + encoded.origin(), e);
+        }
     }
 }

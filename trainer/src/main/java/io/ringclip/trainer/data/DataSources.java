@@ -29,6 +29,8 @@ public final class DataSources {
                             channels, seed);
             case "fashion-mnist" ->
                     FashionMnist.open(Path.of(argument.isEmpty() ? FashionMnist.DEFAULT_DIRECTORY : argument), split);
+            case "csv" -> CsvCaptions.open(requireArgumentPath(spec, argument));
+            case "wds" -> WebDatasetShards.open(requireArgumentPath(spec, argument).toString());
             default -> throw new IllegalArgumentException("unknown data source: spec=" + spec
                     + " (expected synthetic[:SIZE], fashion-mnist[:DIR], csv:PATH or wds:PATTERN)");
         };

@@ -2,6 +2,7 @@ package io.ringclip.trainer.data;
 
 /**
  * An example's image before preprocessing: either pixels already in memory ({@link RawImage}) or
- * the bytes of an encoded file ({@link EncodedImage}) that a loader thread decodes.
+ * the bytes of an encoded file ({@link EncodedImage}) that a loader thread decodes with
+ * {@code io.ringclip.models.image.ImagePreprocessor}.
  */
 public sealed interface ImageData permits RawImage, EncodedImage {}

@@ -1,11 +1,14 @@
 package io.ringclip.trainer.data;
 
+import io.ringclip.models.image.Preprocess;
 import java.time.Duration;
 
 /**
  * Everything a {@link DataLoader} needs, validated once. Shapes: each batch holds
  * {@code batchPerRank} samples of {@code [channels, imageSize, imageSize]} pixels and
  * {@code contextLength} tokens. {@code worldSize × batchPerRank} is the global batch.
+ *
+ * @param preprocessing   resize/crop/normalisation; its image size and channels must match
  *
  * @param seed            seeds the per-epoch permutation (same on every rank)
  * @param decodeThreads   background threads that read, decode and tokenise samples
@@ -21,7 +24,7 @@ public record LoaderOptions(
         int imageSize,
         int channels,
         int contextLength,
-        ImagePreprocessing preprocessing,
+        Preprocess preprocessing,
         int decodeThreads,
         boolean dropLast,
         int prefetchBatches,
@@ -36,9 +39,9 @@ public record LoaderOptions(
             throw new IllegalArgumentException("bad loader options: imageSize=" + imageSize + ", contextLength="
                     + contextLength + ", decodeThreads=" + decodeThreads + ", prefetchBatches=" + prefetchBatches);
         }
-        if (preprocessing.channels() != channels) {
-            throw new IllegalArgumentException("preprocessing does not match channels: channels=" + channels
-                    + ", preprocessingChannels=" + preprocessing.channels());
+        if (preprocessing.channels() != channels || preprocessing.imageSize() != imageSize) {
+            throw new IllegalArgumentException("preprocessing does not match the image shape: imageSize=" + imageSize
+                    + ", channels=" + channels + ", preprocessing=" + preprocessing);
         }
         if (nextTimeout.isNegative() || nextTimeout.isZero()) {
             throw new IllegalArgumentException("nextTimeout must be positive: nextTimeout=" + nextTimeout);
@@ -49,7 +52,7 @@ public record LoaderOptions(
         return new Builder();
     }
 
-    /** Builder with defaults: 1 rank, batch 32, 32×32 RGB, 32 tokens, CLIP normalisation, drop last. */
+    /** Builder with defaults: 1 rank, batch 32, 32×32 RGB, 32 tokens, {@link Preprocess#forChannels}, drop last. */
     public static final class Builder {
         private int rank = 0;
         private int worldSize = 1;
@@ -58,7 +61,7 @@ public record LoaderOptions(
         private int imageSize = 32;
         private int channels = 3;
         private int contextLength = 32;
-        private ImagePreprocessing preprocessing;
+        private Preprocess preprocessing;
         private int decodeThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         private boolean dropLast = true;
         private int prefetchBatches = 4;
@@ -93,8 +96,8 @@ public record LoaderOptions(
             return this;
         }
 
-        /** Defaults to {@link ImagePreprocessing#clip(int)} for the configured channel count. */
-        public Builder preprocessing(ImagePreprocessing preprocessing) {
+        /** Defaults to {@link Preprocess#forChannels} for the configured image size and channels. */
+        public Builder preprocessing(Preprocess preprocessing) {
             this.preprocessing = preprocessing;
             return this;
         }
@@ -120,7 +123,7 @@ public record LoaderOptions(
         }
 
         public LoaderOptions build() {
-            ImagePreprocessing resolved = preprocessing != null ? preprocessing : ImagePreprocessing.clip(channels);
+            Preprocess resolved = preprocessing != null ? preprocessing : Preprocess.forChannels(imageSize, channels);
             return new LoaderOptions(rank, worldSize, batchPerRank, seed, imageSize, channels, contextLength,
                     resolved, decodeThreads, dropLast, prefetchBatches, nextTimeout);
         }

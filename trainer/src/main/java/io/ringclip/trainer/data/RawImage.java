@@ -16,4 +16,16 @@ public record RawImage(int width, int height, int channels, float[] pixels) impl
                     + (long) width * height * channels + ", actual=" + pixels.length);
         }
     }
+
+    /** Pixel planes scaled to [0, 255], the input of {@code ImagePreprocessor.apply}. */
+    public float[][] planes255() {
+        int plane = width * height;
+        float[][] planes = new float[channels][plane];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < plane; i++) {
+                planes[c][i] = pixels[c * plane + i] * 255f;
+            }
+        }
+        return planes;
+    }
 }

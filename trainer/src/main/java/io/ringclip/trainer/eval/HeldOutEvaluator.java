@@ -1,7 +1,9 @@
 package io.ringclip.trainer.eval;
 
+import io.ringclip.models.tokenizer.Tokenizer;
 import io.ringclip.trainer.data.Batch;
 import io.ringclip.trainer.data.DataLoader;
+import io.ringclip.trainer.data.DataSource;
 import io.ringclip.trainer.data.LoaderPosition;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -26,6 +28,20 @@ public final class HeldOutEvaluator {
         this.imageEncoder = imageEncoder;
         this.textEncoder = textEncoder;
         this.classifier = classifier;
+    }
+
+    /**
+     * An evaluator for {@code heldOut}: with zero-shot classification over its class names and
+     * prompt templates when it has classes, retrieval only otherwise. Build a new one for each
+     * evaluation: the class embeddings come from the text encoder's current weights.
+     */
+    public static HeldOutEvaluator forSource(DataSource heldOut, Tokenizer tokenizer, int contextLength,
+            Function<float[], float[]> imageEncoder, Function<int[], float[]> textEncoder) {
+        ZeroShotClassifier classifier = heldOut.classNames().isEmpty()
+                ? null
+                : ZeroShotClassifier.build(heldOut.classNames(), heldOut.promptTemplates(), tokenizer, contextLength,
+                        textEncoder);
+        return new HeldOutEvaluator(imageEncoder, textEncoder, classifier);
     }
 
     /** Evaluates at most {@code maxSamples} samples from the start of the loader's epoch 0. */

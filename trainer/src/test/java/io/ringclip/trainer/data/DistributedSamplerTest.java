@@ -103,6 +103,23 @@ class DistributedSamplerTest {
     }
 
     @Test
+    void shouldResumeFromTheGlobalCursorAtADifferentWorldSize() {
+        int n = 100;
+        LoaderPosition position = LoaderPosition.START;
+        DistributedSampler twoRanks = new DistributedSampler(n, 0, 2, 4, SEED, true);
+        for (int b = 0; b < 3; b++) {
+            position = twoRanks.plan(position).next();
+        }
+        assertEquals(new LoaderPosition(0, 24), position);
+        // The job continues on 3 ranks × 4: the next global batch is permutation positions 24..35.
+        int[] permutation = twoRanks.permutation(0);
+        for (int r = 0; r < 3; r++) {
+            int[] slice = new DistributedSampler(n, r, 3, 4, SEED, true).plan(position).datasetIndices();
+            assertArrayEquals(Arrays.copyOfRange(permutation, 24 + 4 * r, 28 + 4 * r), slice);
+        }
+    }
+
+    @Test
     void shouldRejectDatasetSmallerThanAGlobalBatchWhenDroppingLast() {
         assertThrows(IllegalArgumentException.class, () -> new DistributedSampler(7, 0, 2, 4, SEED, true));
     }

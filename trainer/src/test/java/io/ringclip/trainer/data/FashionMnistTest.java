@@ -67,6 +67,29 @@ class FashionMnistTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void shouldFeedGreyImagesToAnRgbModelThroughTheLoader() throws IOException {
+        byte[] pixels = new byte[4 * 28 * 28];
+        java.util.Arrays.fill(pixels, (byte) 255);
+        write(dir.resolve("t10k-images-idx3-ubyte"), idx(new int[] {4, 28, 28}, pixels), false);
+        write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {4}, new byte[] {1, 2, 3, 4}), false);
+        LoaderOptions options = LoaderOptions.builder().batchPerRank(4).image(32, 3).contextLength(48)
+                .decodeThreads(1).build();
+        try (DataSource source = FashionMnist.open(dir, Split.TEST);
+                DataLoader loader = DataLoader.open(source, new ByteTokenizer(), options)) {
+            Batch batch = loader.next();
+            assertEquals(4 * 3 * 32 * 32, batch.images().length);
+            // White, replicated to RGB, normalised with CLIP's statistics per channel.
+            float[] mean = io.ringclip.models.image.Preprocess.CLIP_MEAN;
+            float[] std = io.ringclip.models.image.Preprocess.CLIP_STD;
+            assertEquals((1 - mean[0]) / std[0], batch.images()[0], 1e-5f);
+            assertEquals((1 - mean[2]) / std[2], batch.images()[3 * 32 * 32 - 1], 1e-5f);
+            assertEquals(java.util.Set.of(1, 2, 3, 4),
+                    java.util.Arrays.stream(batch.labels()).boxed().collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
     void shouldRejectMissingOrMalformedFilesWithTheirPath() throws IOException {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> FashionMnist.open(dir, Split.TRAIN));

@@ -2,7 +2,7 @@ package io.ringclip.trainer.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ringclip.trainer.testing.InMemoryComm;
+import io.ringclip.trainer.testing.LocalComms;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +57,7 @@ class ContrastiveLossGradientCheckTest {
     }
 
     private static LossResult loss(String kind, float[] image, float[] text, float t, float bias, float gradScale) {
-        return InMemoryComm.runRanks(1, ex -> {
+        return LocalComms.runRanks(1, ex -> {
             ContrastiveLoss l = kind.equals("clip") ? new DistributedClipLoss(ex) : new DistributedSigLipLoss(ex);
             return l.compute(image, text, B, E, t, bias, gradScale);
         }).getFirst();

@@ -2,7 +2,7 @@ package io.ringclip.trainer.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ringclip.trainer.testing.InMemoryComm;
+import io.ringclip.trainer.testing.LocalComms;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -36,10 +36,10 @@ class DistributedLossEquivalenceTest {
         Function<FeatureExchange, ContrastiveLoss> make = ex ->
                 kind.equals("clip") ? new DistributedClipLoss(ex) : new DistributedSigLipLoss(ex);
 
-        LossResult single = InMemoryComm.runRanks(1, ex ->
+        LossResult single = LocalComms.runRanks(1, ex ->
                 make.apply(ex).compute(image, text, nb, E, tScale, bias, 1f)).getFirst();
 
-        List<LossResult> ranks = InMemoryComm.runRanks(n, ex -> {
+        List<LossResult> ranks = LocalComms.runRanks(n, ex -> {
             int r = ex.rank();
             float[] img = slice(image, r * b * E, b * E);
             float[] txt = slice(text, r * b * E, b * E);

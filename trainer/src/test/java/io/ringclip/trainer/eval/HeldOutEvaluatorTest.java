@@ -3,11 +3,11 @@ package io.ringclip.trainer.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ringclip.models.image.Preprocess;
 import io.ringclip.trainer.data.ByteTokenizer;
 import io.ringclip.trainer.data.DataLoader;
 import io.ringclip.trainer.data.DataSource;
 import io.ringclip.trainer.data.Example;
-import io.ringclip.trainer.data.ImagePreprocessing;
 import io.ringclip.trainer.data.LoaderOptions;
 import io.ringclip.trainer.data.RawImage;
 import java.util.Arrays;
@@ -36,6 +36,16 @@ class HeldOutEvaluatorTest {
             float[] pixels = new float[SIZE * SIZE];
             Arrays.fill(pixels, (label + 1) / 4f);
             return new Example(new RawImage(SIZE, SIZE, 1, pixels), "a photo of a " + CLASSES.get(label), label);
+        }
+
+        @Override
+        public List<String> classNames() {
+            return CLASSES;
+        }
+
+        @Override
+        public List<String> promptTemplates() {
+            return List.of("a photo of a {}", "an image of a {}");
         }
 
         @Override
@@ -72,13 +82,17 @@ class HeldOutEvaluatorTest {
         ZeroShotClassifier classifier =
                 ZeroShotClassifier.build(CLASSES, List.of("a photo of a {}"), tokenizer, CONTEXT, textEncoder);
         LoaderOptions options = LoaderOptions.builder().batchPerRank(4).image(SIZE, 1).contextLength(CONTEXT)
-                .preprocessing(ImagePreprocessing.identity(1)).dropLast(false).decodeThreads(1).build();
+                .preprocessing(new Preprocess(SIZE, 1, new float[] {0}, new float[] {1}, Preprocess.Interpolation.BILINEAR)).dropLast(false).decodeThreads(1).build();
         try (DataLoader loader = DataLoader.open(new EncodedLabels(), tokenizer, options)) {
             loader.next(); // evaluation must rewind to the start of the epoch
             EvalResult result = new HeldOutEvaluator(imageEncoder, textEncoder, classifier).evaluate(loader, 1000);
             assertEquals(new TopKAccuracy(11, 1.0, 1.0), result.zeroShot());
             assertEquals(11, result.retrieval().pairs());
             assertEquals(1.0, result.retrieval().imageToTextAt10()); // 3 distinct captions, ≤ 4 ties ahead
+
+            EvalResult fromSource = HeldOutEvaluator.forSource(new EncodedLabels(), tokenizer, CONTEXT, imageEncoder,
+                    textEncoder).evaluate(loader, 1000);
+            assertEquals(result, fromSource);
 
             EvalResult limited = new HeldOutEvaluator(imageEncoder, textEncoder, null).evaluate(loader, 5);
             assertNull(limited.zeroShot());

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringclip.trainer.config.LossType;
 import io.ringclip.trainer.config.Precision;
 import io.ringclip.trainer.config.TrainConfig;
-import io.ringclip.trainer.testing.InMemoryComm;
+import io.ringclip.trainer.config.WireFormatChoice;
+import io.ringclip.trainer.testing.LocalComms;
 import io.ringclip.trainer.testing.LinearTowersModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,12 @@ class TrainStepTest {
 
     /** Trains STEPS steps on rank's slice of the global batches; returns final params per rank. */
     private static List<float[]> train(LossType loss, int world, int globalBatch, double bucketMb) {
+        return train(loss, world, globalBatch, bucketMb, WireFormatChoice.FP32);
+    }
+
+    private static List<float[]> train(LossType loss, int world, int globalBatch, double bucketMb, WireFormatChoice wire) {
         int b = globalBatch / world;
-        return InMemoryComm.runRanks(world, comm -> {
+        return LocalComms.runRanks(world, wire, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
             TrainStep step = new TrainStep(config(loss, Precision.FP32, b, bucketMb), model, comm, true);
             for (int s = 0; s < STEPS; s++) {
@@ -69,7 +74,7 @@ class TrainStepTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"CLIP", "SIGLIP"})
     void shouldSkipStepOnEveryRankAndHalveScaleWhenOneRankOverflows(LossType loss) {
-        List<Object[]> out = InMemoryComm.runRanks(3, comm -> {
+        List<Object[]> out = LocalComms.runRanks(3, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
             TrainStep step = new TrainStep(config(loss, Precision.FP16, 4, 4), model, comm, true);
             float[] before = model.params().clone();
@@ -97,6 +102,17 @@ class TrainStepTest {
         assertArrayEquals(finals.get(0), finals.get(2), 0f);
     }
 
+    /** fp16 on the wire rounds each gradient to 11 significant bits; training must still track fp32 closely. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"CLIP", "SIGLIP"})
+    void shouldTrackFp32WireWithFp16Wire(LossType loss) {
+        List<float[]> fp32 = train(loss, 2, 12, 4);
+        List<float[]> fp16 = train(loss, 2, 12, 4, WireFormatChoice.FP16);
+        assertArrayEquals(fp16.get(0), fp16.get(1), 0f, "ranks must agree with fp16 wire too");
+        double maxDiff = maxAbsDiff(fp32.getFirst(), fp16.getFirst());
+        assertTrue(maxDiff < 5e-3, "fp16 wire drifted: maxAbsDiff=" + maxDiff);
+    }
+
     @org.junit.jupiter.api.Test
     void shouldGiveIdenticalResultsWithAndWithoutOverlap() {
         List<float[]> overlapped = trainTwoRanks(true);
@@ -106,7 +122,7 @@ class TrainStepTest {
     }
 
     private static List<float[]> trainTwoRanks(boolean overlap) {
-        return InMemoryComm.runRanks(2, comm -> {
+        return LocalComms.runRanks(2, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, false, 5);
             TrainStep step = new TrainStep(config(LossType.CLIP, Precision.FP32, 4, 64.0 * 4 / (1024 * 1024)),
                     model, comm, overlap);

@@ -3,7 +3,7 @@ package io.ringclip.trainer.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.ringclip.trainer.testing.InMemoryComm;
+import io.ringclip.trainer.testing.LocalComms;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +13,7 @@ class WorkerThreadsTest {
 
     @Test
     void shouldReturnResultsInRankOrder() {
-        List<InMemoryComm> comms = InMemoryComm.create(3);
+        List<WorkerComm> comms = LocalComms.create(3, io.ringclip.trainer.config.WireFormatChoice.FP32);
         List<Integer> out = WorkerThreads.run(comms, rank -> () -> {
             float[] x = {rank};
             comms.get(rank).allReduceSum(x);
@@ -24,7 +24,7 @@ class WorkerThreadsTest {
 
     @Test
     void shouldFailFastAndNameTheRankWhenOneWorkerDies() {
-        List<InMemoryComm> comms = InMemoryComm.create(3);
+        List<WorkerComm> comms = LocalComms.create(3, io.ringclip.trainer.config.WireFormatChoice.FP32);
         WorkerThreads.WorkerFailedException e = assertThrows(WorkerThreads.WorkerFailedException.class,
                 () -> WorkerThreads.run(comms, rank -> () -> {
                     if (rank == 2) {

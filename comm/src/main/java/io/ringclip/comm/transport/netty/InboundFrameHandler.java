@@ -1,0 +1,61 @@
+package io.ringclip.comm.transport.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.ringclip.comm.transport.TransportException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Last stage of an authenticated connection to {@code peer}: DATA frames go to the mailbox (which
+ * now owns them), ABORT and BYE change the link's state, and a broken connection or a corrupt
+ * stream fails the whole transport.
+ */
+final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame> {
+
+    private final int peer;
+    private final NettyTransport transport;
+    private boolean goodbyeReceived;
+
+    InboundFrameHandler(int peer, NettyTransport transport) {
+        super(InboundFrame.class, false); // we release: DATA frames travel on to the op thread
+        this.peer = peer;
+        this.transport = transport;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, InboundFrame frame) {
+        switch (frame.kind()) {
+            case FrameHeader.KIND_DATA -> transport.mailbox().deliver(peer, frame.opSeq(), frame.segmentIndex(), frame);
+            case FrameHeader.KIND_ABORT -> {
+                String reason = frame.content().toString(StandardCharsets.UTF_8);
+                frame.close();
+                transport.linkFailed(new TransportException(TransportException.Kind.PEER_ABORTED, peer,
+                        "peer aborted: peer=" + peer + ", peerReason=" + reason));
+            }
+            default -> { // BYE
+                frame.close();
+                goodbyeReceived = true;
+                transport.mailbox().peerClosed(peer);
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!goodbyeReceived) {
+            transport.linkFailed(new TransportException(TransportException.Kind.PEER_LOST, peer,
+                    "connection to peer lost: peer=" + peer + ", remote=" + ctx.channel().remoteAddress()));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        TransportException.Kind kind = cause instanceof DecoderException
+                ? TransportException.Kind.MALFORMED : TransportException.Kind.PEER_LOST;
+        String what = cause instanceof DecoderException && cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        transport.linkFailed(new TransportException(kind, peer, "link to peer failed: peer=" + peer + ", " + what, cause));
+        ctx.close();
+    }
+}

@@ -1,0 +1,168 @@
+package io.ringclip.comm.transport.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.ringclip.comm.transport.TransportException;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** The frame codec on an {@link EmbeddedChannel}: literal bytes in, frames or a dead stream out. */
+class FrameDecoderTest {
+
+    private static final long JOB = 0x1122334455667788L;
+    private static final long GENERATION = 3;
+
+    private static EmbeddedChannel decoder() {
+        return new EmbeddedChannel(new FrameDecoder(JOB, GENERATION, 1024));
+    }
+
+    /** The example frame drawn in {@link FrameHeader}'s javadoc, byte for byte. */
+    private static final String EXAMPLE_FRAME_HEX =
+            "52434c50" + "01010100" + "1122334455667788" + "0000000000000003"
+                    + "0000000000000005" + "00000000" + "00000008" + "0000803f" + "00000040";
+
+    @Test
+    void encodesTheDocumentedExampleFrame() {
+        ByteBuf out = Unpooled.buffer();
+        FrameHeader.write(out, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 5, 0, 8);
+        out.writeFloatLE(1.0f).writeFloatLE(2.0f);
+        assertEquals(EXAMPLE_FRAME_HEX, ByteBufUtil.hexDump(out));
+        out.release();
+    }
+
+    @Test
+    void decodesAFrameDeliveredOneByteAtATime() {
+        EmbeddedChannel ch = decoder();
+        byte[] bytes = ByteBufUtil.decodeHexDump(EXAMPLE_FRAME_HEX);
+        for (int i = 0; i < bytes.length - 1; i++) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {bytes[i]}));
+            assertNull(ch.readInbound(), "no frame before the last byte: i=" + i);
+        }
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {bytes[bytes.length - 1]}));
+        InboundFrame frame = ch.readInbound();
+        try {
+            assertEquals(FrameHeader.KIND_DATA, frame.kind());
+            assertEquals(1, frame.dtype());
+            assertEquals(5, frame.opSeq());
+            assertEquals(0, frame.segmentIndex());
+            ByteBuffer payload = frame.payload();
+            assertEquals(8, payload.remaining());
+            assertEquals(1.0f, payload.getFloat(0));
+            assertEquals(2.0f, payload.getFloat(4));
+        } finally {
+            frame.close();
+        }
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void decodesBackToBackFramesFromOneRead() {
+        ByteBuf in = Unpooled.buffer();
+        for (int seg = 0; seg < 3; seg++) {
+            FrameHeader.write(in, FrameHeader.KIND_DATA, 2, JOB, GENERATION, 9, seg, 2);
+            in.writeShortLE(seg);
+        }
+        FrameHeader.write(in, FrameHeader.KIND_BYE, 0, JOB, GENERATION, -1, 0, 0);
+        EmbeddedChannel ch = decoder();
+        ch.writeInbound(in);
+        for (int seg = 0; seg < 3; seg++) {
+            InboundFrame f = ch.readInbound();
+            assertEquals(seg, f.segmentIndex());
+            assertEquals(seg, f.payload().getShort(0));
+            f.close();
+        }
+        InboundFrame bye = ch.readInbound();
+        assertEquals(FrameHeader.KIND_BYE, bye.kind());
+        bye.close();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void rejectsBadMagicAndThenIgnoresTheRestOfTheStream() {
+        EmbeddedChannel ch = decoder();
+        ByteBuf garbage = Unpooled.wrappedBuffer(new byte[64]);
+        CorruptedFrameException e = assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(garbage));
+        assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
+        ch.writeInbound(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(EXAMPLE_FRAME_HEX)));
+        assertNull(ch.readInbound(), "a corrupt stream yields nothing more");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void rejectsFramesOfAnotherJobOrGeneration() {
+        for (long[] jobAndGeneration : new long[][] {{JOB + 1, GENERATION}, {JOB, GENERATION + 1}}) {
+            ByteBuf in = Unpooled.buffer();
+            FrameHeader.write(in, FrameHeader.KIND_DATA, 1, jobAndGeneration[0], jobAndGeneration[1], 0, 0, 4);
+            in.writeFloatLE(1f);
+            EmbeddedChannel ch = decoder();
+            CorruptedFrameException e = assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(in));
+            assertTrue(e.getMessage().contains("another"), e.getMessage());
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void rejectsOversizedLengthsUnknownKindsAndVersionsBeforeBufferingAPayload() {
+        ByteBuf huge = Unpooled.buffer();
+        FrameHeader.write(huge, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 0, 0, Integer.MAX_VALUE);
+        EmbeddedChannel a = decoder();
+        assertTrue(assertThrows(CorruptedFrameException.class, () -> a.writeInbound(huge)).getMessage().contains("length"));
+        a.finishAndReleaseAll();
+
+        ByteBuf kind = Unpooled.buffer();
+        FrameHeader.write(kind, (byte) 9, 1, JOB, GENERATION, 0, 0, 0);
+        EmbeddedChannel b = decoder();
+        assertTrue(assertThrows(CorruptedFrameException.class, () -> b.writeInbound(kind)).getMessage().contains("kind"));
+        b.finishAndReleaseAll();
+
+        ByteBuf version = Unpooled.buffer();
+        FrameHeader.write(version, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 0, 0, 0);
+        version.setByte(FrameHeader.VERSION_OFFSET, 2);
+        EmbeddedChannel c = decoder();
+        assertTrue(assertThrows(CorruptedFrameException.class, () -> c.writeInbound(version)).getMessage().contains("version"));
+        c.finishAndReleaseAll();
+    }
+
+    /** A corrupt stream on a live link fails the whole transport as MALFORMED, naming the peer. */
+    @Test
+    void corruptStreamFailsTheTransportAsMalformed() {
+        Handshake.Membership m = new Handshake.Membership(0, 3, JOB, GENERATION, NettyCluster.SECRET);
+        NettyTransport transport = new NettyTransport(m, 1024, () -> {});
+        EmbeddedChannel ch = new EmbeddedChannel();
+        transport.attach(2, ch);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+                18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40}));
+        TransportException failure = transport.failure();
+        assertInstanceOf(TransportException.class, failure);
+        assertEquals(TransportException.Kind.MALFORMED, failure.kind());
+        assertEquals(2, failure.peer());
+        assertFalse(ch.isOpen(), "the corrupt link is closed");
+        ch.finishAndReleaseAll();
+    }
+
+    /** DATA frames that arrive after the transport failed are released, not kept. */
+    @Test
+    void framesArrivingAfterFailureAreReleased() {
+        Handshake.Membership m = new Handshake.Membership(0, 2, JOB, GENERATION, NettyCluster.SECRET);
+        NettyTransport transport = new NettyTransport(m, 1024, () -> {});
+        EmbeddedChannel ch = new EmbeddedChannel();
+        transport.attach(1, ch);
+        transport.mailbox().fail(new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "test"));
+        ByteBuf in = Unpooled.directBuffer();
+        FrameHeader.write(in, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 0, 0, 4);
+        in.writeFloatLE(1f);
+        ch.writeInbound(in);
+        assertEquals(0, in.refCnt(), "cumulation and payload slice released");
+        ch.finishAndReleaseAll();
+    }
+}

@@ -1,0 +1,29 @@
+package io.ringclip.it.cluster;
+
+/**
+ * The command lines the cluster containers run: the same subcommands and flags as
+ * docker-compose.yml and deploy/k8s, so these tests exercise what users deploy.
+ */
+final class ClusterCommands {
+
+    private ClusterCommands() {}
+
+    /** Tokens come from RINGCLIP_JOB_TOKEN / RINGCLIP_ADMIN_TOKEN in the container's environment. */
+    static String[] coordinator(int grpcPort, int metricsPort, String journalDir) {
+        return new String[] {
+            "coordinator",
+            "--port=" + grpcPort,
+            "--metrics-port=" + metricsPort,
+            "--journal=" + journalDir,
+        };
+    }
+
+    static String[] worker(String workerId, String coordinatorAddress, String jobToken) {
+        return new String[] {
+            "worker",
+            "--coordinator=" + coordinatorAddress,
+            "--token=" + jobToken,
+            "--worker-id=" + workerId,
+        };
+    }
+}

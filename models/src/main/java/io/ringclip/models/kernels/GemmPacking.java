@@ -1,0 +1,110 @@
+package io.ringclip.models.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Copies blocks of op(A) and op(B) into the panel layouts {@link MicroKernel6x16} reads (mr = 6, nr = 16), so the
+ * kernel streams both operands contiguously whatever the transposes and leading dimensions.
+ *
+ * <pre>
+ *   packed A block (mc × kc of op(A) = Aᵀ): ceil(mc/mr) panels, panel q holds rows q*mr … q*mr+mr-1:
+ *       ap[q*kc*mr + p*mr + r] = op(A)[i0 + q*mr + r][p0 + p]      (rows past mc are 0)
+ *   packed B block (kc × nc of op(B)): ceil(nc/nr) panels, panel q holds columns q*nr … q*nr+nr-1:
+ *       bp[q*kc*nr + p*nr + j] = op(B)[p0 + p][j0 + q*nr + j]      (columns past nc are 0)
+ * </pre>
+ *
+ * Zero padding lets edge tiles run the same kernel; their extra rows/columns are never stored.
+ */
+final class GemmPacking {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+    private GemmPacking() {}
+
+    /**
+     * Packs op(A)[i0 : i0+mc, p0 : p0+kc] for op(A) = Aᵀ (A stored k×m, row stride lda). A
+     * non-transposed A is not packed: VectorGemm reads its rows in place.
+     */
+    static void packTransposedA(float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, int mr, float[] ap) {
+        for (int ir = 0, q = 0; ir < mc; ir += mr, q++) {
+            packTransposedARows(a, aOffset + p0 * lda + i0 + ir, lda, Math.min(mr, mc - ir), kc, mr, ap, q * kc * mr);
+        }
+    }
+
+    /** A stored k×m (op(A) = Aᵀ): the mr values of one panel column are adjacent in A. */
+    private static void packTransposedARows(float[] a, int src, int lda, int rows, int kc, int mr, float[] ap, int dst) {
+        if (rows == 6 && mr == 6) {
+            // The common full panel, unrolled: an arraycopy call per 6 floats costs more than the copy.
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * lda;
+                int d = dst + p * 6;
+                ap[d] = a[s];
+                ap[d + 1] = a[s + 1];
+                ap[d + 2] = a[s + 2];
+                ap[d + 3] = a[s + 3];
+                ap[d + 4] = a[s + 4];
+                ap[d + 5] = a[s + 5];
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            int s = src + p * lda;
+            int d = dst + p * mr;
+            for (int r = 0; r < mr; r++) {
+                ap[d + r] = r < rows ? a[s + r] : 0f;
+            }
+        }
+    }
+
+    /** Packs op(B)[p0 : p0+kc, j0 : j0+nc]; op(B) = B (k×n, row stride ldb) or Bᵀ (B stored n×k). */
+    static void packB(boolean transB, float[] b, int bOffset, int ldb,
+                      int p0, int kc, int j0, int nc, int nr, float[] bp) {
+        for (int jr = 0, q = 0; jr < nc; jr += nr, q++) {
+            int cols = Math.min(nr, nc - jr);
+            int dst = q * kc * nr;
+            if (transB) {
+                packTransposedBColumns(b, bOffset + (j0 + jr) * ldb + p0, ldb, cols, kc, nr, bp, dst);
+            } else {
+                packBColumns(b, bOffset + p0 * ldb + j0 + jr, ldb, cols, kc, nr, bp, dst);
+            }
+        }
+    }
+
+    /** B stored row-major k×n: each panel row is nr adjacent floats of B. */
+    private static void packBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
+        if (cols == 16 && nr == 16) {
+            // The common full panel: two 8-float vector copies per row (an arraycopy call costs more).
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * ldb;
+                int d = dst + p * 16;
+                FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                FloatVector.fromArray(S, b, s + 8).intoArray(bp, d + 8);
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            int s = src + p * ldb;
+            int d = dst + p * nr;
+            for (int j = 0; j < nr; j++) {
+                bp[d + j] = j < cols ? b[s + j] : 0f;
+            }
+        }
+    }
+
+    /** B stored n×k (op(B) = Bᵀ): read each B row contiguously, write it down a panel column. */
+    private static void packTransposedBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
+        for (int j = 0; j < nr; j++) {
+            if (j < cols) {
+                int s = src + j * ldb;
+                for (int p = 0; p < kc; p++) {
+                    bp[dst + p * nr + j] = b[s + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    bp[dst + p * nr + j] = 0f;
+                }
+            }
+        }
+    }
+}
