@@ -1,6 +1,5 @@
 package io.ringclip.models.model;
 
-import io.ringclip.models.tensor.LowPrecision;
 import io.ringclip.models.tensor.Precision;
 
 /**
@@ -33,7 +32,7 @@ final class LowPrecisionWeights {
                         + ", capacity=" + window.length);
             }
             System.arraycopy(master, from, window, 0, to - from);
-            LowPrecision.roundInPlace(precision, window, 0, to - from);
+            precision.roundInPlace(window, 0, to - from);
             start = from;
             end = to;
             generation = gen;

@@ -1,6 +1,5 @@
 package io.ringclip.models.model;
 
-import io.ringclip.models.tensor.LowPrecision;
 import io.ringclip.models.tensor.Precision;
 
 /**
@@ -32,7 +31,7 @@ record StepContext(LowPrecisionWeights low, long generation, float[] master, flo
 
     /** Rounds a matmul input computed in fp32 scratch to the matmul precision (no-op in fp32). */
     void roundActivation(float[] x, int n) {
-        LowPrecision.roundInPlace(precision, x, 0, n);
+        precision.roundInPlace(x, 0, n);
     }
 
     /**
@@ -40,6 +39,6 @@ record StepContext(LowPrecisionWeights low, long generation, float[] master, flo
      * ±65504 become ±inf, which the trainer's loss scaler detects).
      */
     void roundGradient(float[] x, int n) {
-        LowPrecision.roundInPlace(precision, x, 0, n);
+        precision.roundInPlace(x, 0, n);
     }
 }
