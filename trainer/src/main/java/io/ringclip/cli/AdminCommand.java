@@ -83,15 +83,15 @@ public final class AdminCommand implements Runnable {
 
     /** Options every admin subcommand takes (a picocli mixin). */
     public static final class ConnectionMixin {
-        @Option(names = "--coordinator", defaultValue = "${env:RINGCLIP_COORDINATOR:-localhost:7070}",
+        @Option(names = "--coordinator", paramLabel = "HOST:PORT", defaultValue = "${env:RINGCLIP_COORDINATOR:-localhost:7070}",
                 description = "host:port of the coordinator (env RINGCLIP_COORDINATOR). Default: ${DEFAULT-VALUE}")
         String target;
 
-        @Option(names = "--admin-token", defaultValue = "${env:RINGCLIP_ADMIN_TOKEN}",
+        @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:RINGCLIP_ADMIN_TOKEN}",
                 description = "Admin token (env RINGCLIP_ADMIN_TOKEN).")
         String adminToken;
 
-        @Option(names = "--timeout", defaultValue = "5s", converter = CoordinatorCommand.DurationConverter.class,
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = CoordinatorCommand.DurationConverter.class,
                 description = "Deadline of each call. Default: ${DEFAULT-VALUE}")
         Duration timeout;
     }

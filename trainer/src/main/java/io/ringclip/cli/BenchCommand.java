@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks: collectives (allreduce, reducescatter, allgather), GEMM, training step.",
         subcommands = {
+                BenchCollectiveCommand.AllReduce.class,
+                BenchCollectiveCommand.ReduceScatter.class,
+                BenchCollectiveCommand.AllGather.class,
                 BenchGemmCommand.class,
                 BenchStepCommand.class,
         })

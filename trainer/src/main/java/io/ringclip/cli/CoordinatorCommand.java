@@ -23,37 +23,37 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-                "Runs the coordinator: workers join it, it assigns ranks and publishes the ring, holds the job",
-                "table (journaled with --journal) and serves the admin API, gRPC health and reflection.",
+                "Runs the coordinator: workers join it, it assigns ranks and publishes the ring, holds the job "
+                        + "table (journaled with --journal) and serves the admin API, gRPC health and reflection.",
                 "Stop it with Ctrl-C (SIGTERM): it shuts down gracefully."})
 public final class CoordinatorCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "7070", description = "gRPC port (all interfaces; 0 = any free port). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070", description = "gRPC port (all interfaces; 0 = any free port). Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--metrics-port", defaultValue = "-1",
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
             description = "Prometheus /metrics HTTP port (-1 = off, 0 = any free port). Default: off")
     int metricsPort;
 
     @Option(names = "--journal", paramLabel = "DIR", description = "Directory of the job journal; without it jobs live in memory only.")
     Path journal;
 
-    @Option(names = "--job-token", defaultValue = "${env:RINGCLIP_JOB_TOKEN}",
+    @Option(names = "--job-token", paramLabel = "TOKEN", defaultValue = "${env:RINGCLIP_JOB_TOKEN}",
             description = "Token for workers and job submission (env RINGCLIP_JOB_TOKEN). Without it those calls are open.")
     String jobToken;
 
-    @Option(names = "--admin-token", defaultValue = "${env:RINGCLIP_ADMIN_TOKEN}",
+    @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:RINGCLIP_ADMIN_TOKEN}",
             description = "Token for the admin API (env RINGCLIP_ADMIN_TOKEN). Without it the admin API is disabled.")
     String adminToken;
 
-    @Option(names = "--min-workers", defaultValue = "1", description = "min_workers for jobs that leave it at 0. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--min-workers", paramLabel = "N", defaultValue = "1", description = "min_workers for jobs that leave it at 0. Default: ${DEFAULT-VALUE}")
     int minWorkers;
 
-    @Option(names = "--heartbeat-timeout", defaultValue = "3s", converter = DurationConverter.class,
+    @Option(names = "--heartbeat-timeout", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
             description = "Evict a worker silent for longer than this (e.g. 3s, 500ms). Default: ${DEFAULT-VALUE}")
     Duration heartbeatTimeout;
 
-    @Option(names = "--join-timeout", defaultValue = "2s", converter = DurationConverter.class,
+    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
             description = "After min_workers joined, wait this long for more before the first rendezvous of a job. Default: ${DEFAULT-VALUE}")
     Duration joinTimeout;
 

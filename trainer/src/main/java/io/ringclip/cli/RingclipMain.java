@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 CoordinatorCommand.class,
                 AdminCommand.class,
+                TrainCommand.class,
         })
 public final class RingclipMain implements Runnable {
 

@@ -344,11 +344,12 @@ public final class CoordinatorCore {
         }
     }
 
-    /** The active job follows the membership phase; watchers learn what changed; metrics update. */
+    /** The active job follows the membership phase; metrics update; watchers learn what changed. */
     private void settle() {
         syncActiveJob();
-        publish();
+        // metrics first: whoever reacts to a pushed assignment may already scrape them
         metrics.membership(membership.memberCount(), membership.ring().size(), membership.generation());
+        publish();
     }
 
     private void syncActiveJob() {

@@ -68,7 +68,7 @@ class CoordinatorServiceTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         c.close();
     }
 

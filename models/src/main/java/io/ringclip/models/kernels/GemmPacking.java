@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * kernel streams both operands contiguously whatever the transposes and leading dimensions.
  *
  * <pre>
- *   packed A block (mc × kc of op(A)): ceil(mc/mr) panels, panel q holds rows q*mr … q*mr+mr-1:
+ *   packed A block (mc × kc of op(A) = Aᵀ): ceil(mc/mr) panels, panel q holds rows q*mr … q*mr+mr-1:
  *       ap[q*kc*mr + p*mr + r] = op(A)[i0 + q*mr + r][p0 + p]      (rows past mc are 0)
  *   packed B block (kc × nc of op(B)): ceil(nc/nr) panels, panel q holds columns q*nr … q*nr+nr-1:
  *       bp[q*kc*nr + p*nr + j] = op(B)[p0 + p][j0 + q*nr + j]      (columns past nc are 0)
@@ -22,33 +22,13 @@ final class GemmPacking {
 
     private GemmPacking() {}
 
-    /** Packs op(A)[i0 : i0+mc, p0 : p0+kc]; op(A) = A (m×k, row stride lda) or Aᵀ (A stored k×m). */
-    static void packA(boolean transA, float[] a, int aOffset, int lda,
-                      int i0, int mc, int p0, int kc, int mr, float[] ap) {
+    /**
+     * Packs op(A)[i0 : i0+mc, p0 : p0+kc] for op(A) = Aᵀ (A stored k×m, row stride lda). A
+     * non-transposed A is not packed: VectorGemm reads its rows in place.
+     */
+    static void packTransposedA(float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, int mr, float[] ap) {
         for (int ir = 0, q = 0; ir < mc; ir += mr, q++) {
-            int rows = Math.min(mr, mc - ir);
-            int dst = q * kc * mr;
-            if (transA) {
-                packTransposedARows(a, aOffset + p0 * lda + i0 + ir, lda, rows, kc, mr, ap, dst);
-            } else {
-                packARows(a, aOffset + (i0 + ir) * lda + p0, lda, rows, kc, mr, ap, dst);
-            }
-        }
-    }
-
-    /** A stored row-major m×k: each panel row is a contiguous run of A, written down a panel column. */
-    private static void packARows(float[] a, int src, int lda, int rows, int kc, int mr, float[] ap, int dst) {
-        for (int r = 0; r < mr; r++) {
-            if (r < rows) {
-                int s = src + r * lda;
-                for (int p = 0; p < kc; p++) {
-                    ap[dst + p * mr + r] = a[s + p];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    ap[dst + p * mr + r] = 0f;
-                }
-            }
+            packTransposedARows(a, aOffset + p0 * lda + i0 + ir, lda, Math.min(mr, mc - ir), kc, mr, ap, q * kc * mr);
         }
     }
 

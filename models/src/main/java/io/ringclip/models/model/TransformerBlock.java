@@ -157,8 +157,8 @@ final class TransformerBlock {
         float[] dO = ws.b;
         Linear.backwardInput(dO, false, dres, w, outW, n, c, c);
         cx.roundGradient(dO, n * c);
-        float[] qkv = act.qkv.read(ws.qkv, n * 3 * c);
-        float[] dqkv = ws.dqkv;
+        float[] qkv = act.qkv.read(ws.big1, n * 3 * c); // u is dead: the MLP half is done
+        float[] dqkv = ws.big2; // du is dead too
         Arrays.fill(dqkv, 0, n * 3 * c, 0f);
         if (cx.attention() == AttentionKind.PLAIN) {
             Attention.backward(dqkv, dO, qkv, act.attn, batch, tokens, heads, d, causal, cx.threads());

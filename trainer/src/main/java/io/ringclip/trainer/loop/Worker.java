@@ -1,0 +1,131 @@
+package io.ringclip.trainer.loop;
+
+import io.ringclip.models.model.ClipModel;
+import io.ringclip.models.model.LossKind;
+import io.ringclip.models.model.ModelConfig;
+import io.ringclip.models.tokenizer.BpeTokenizer;
+import io.ringclip.trainer.checkpoint.CheckpointLayout;
+import io.ringclip.trainer.checkpoint.TrainingCheckpoint;
+import io.ringclip.trainer.config.TrainConfig;
+import io.ringclip.trainer.data.Batch;
+import io.ringclip.trainer.data.DataLoader;
+import io.ringclip.trainer.data.DataSource;
+import io.ringclip.trainer.data.DataSources;
+import io.ringclip.trainer.data.LoaderOptions;
+import io.ringclip.trainer.data.LoaderPosition;
+import io.ringclip.trainer.data.Split;
+import io.ringclip.trainer.eval.EvalResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * One rank of a training job, the same code in simulation mode (a thread with an in-memory
+ * communicator) and on a cluster (a process with a Netty communicator):
+ * build the model (same seed on every rank, then rank 0's weights broadcast) → open this rank's
+ * shard of the data → optionally restore a checkpoint → run the steps → checkpoint and evaluate
+ * on rank 0 at the configured intervals and at the end.
+ *
+ * <p>Rank 0 reports through {@link RunObserver} (metrics, progress, eval); other ranks stay quiet.
+ */
+public final class Worker implements Callable<Worker.Outcome> {
+
+    /** What a worker returns: its final step, last loss, and final eval (rank 0 only, else null). */
+    public record Outcome(int rank, int finalStep, double lastLoss, EvalResult finalEval, float[] params) {}
+
+    private final TrainConfig cfg;
+    private final WorkerComm comm;
+    private final BpeTokenizer tokenizer;
+    private final RunObserver observer;
+    private final boolean overlap;
+    private final int gemmThreads;
+    private final Path resumeDir;
+
+    public Worker(TrainConfig cfg, WorkerComm comm, BpeTokenizer tokenizer, RunObserver observer, boolean overlap,
+                  int gemmThreads, Path resumeDir) {
+        this.cfg = cfg;
+        this.comm = comm;
+        this.tokenizer = tokenizer;
+        this.observer = comm.rank() == 0 ? observer : RunObserver.NONE;
+        this.overlap = overlap;
+        this.gemmThreads = gemmThreads;
+        this.resumeDir = resumeDir;
+    }
+
+    @Override
+    public Outcome call() throws IOException {
+        int rank = comm.rank();
+        int world = comm.worldSize();
+        ModelConfig modelCfg = ModelConfig.named(cfg.model());
+        if (tokenizer.vocabSize() > modelCfg.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer vocabulary larger than the model's: tokenizer="
+                    + tokenizer.vocabSize() + ", model=" + modelCfg.vocabSize());
+        }
+        LossKind kind = LossKind.valueOf(cfg.loss().name());
+        ClipModel model = ClipModel.create(modelCfg, kind, cfg.seed());
+        ClipModelAdapter adapter = new ClipModelAdapter(model, gemmThreads);
+        TrainStep step = new TrainStep(cfg, adapter, comm, overlap);
+
+        int startStep = 0;
+        LoaderPosition position = LoaderPosition.START;
+        if (resumeDir != null) {
+            TrainingCheckpoint.Restored r = TrainingCheckpoint.load(resumeDir, adapter.params(), adapter.spans(),
+                    step.optimizer(), step.scaler());
+            startStep = r.step();
+            position = r.position();
+            observer.message("resumed from " + resumeDir + " at step " + startStep);
+        }
+        if (world > 1) {
+            comm.broadcast(adapter.params(), 0, adapter.params().length, 0);
+        }
+
+        CheckpointLayout layout = new CheckpointLayout(Path.of(cfg.outDir()));
+        double lastLoss = Double.NaN;
+        EvalResult finalEval = null;
+        try (DataSource source = DataSources.open(cfg.data(), Split.TRAIN, modelCfg.imageSize(), modelCfg.channels(), cfg.seed());
+             DataLoader loader = DataLoader.open(source, tokenizer, loaderOptions(modelCfg, rank, world, cfg.batchPerWorker(), cfg.seed(), true))) {
+            loader.seek(position);
+            observer.started(cfg, source.describe(), modelCfg, adapter.params().length, world);
+            for (int s = startStep; s < cfg.steps(); s++) {
+                StepResult res = step.run(s, () -> input(loader.next()));
+                lastLoss = res.loss();
+                observer.stepDone(res);
+                int done = s + 1;
+                boolean end = done == cfg.steps();
+                if (rank == 0 && (end || (cfg.checkpointEvery() > 0 && done % cfg.checkpointEvery() == 0))) {
+                    Path dir = TrainingCheckpoint.save(layout, done, cfg, modelCfg.toJson(), adapter.params(), adapter.spans(),
+                            step.optimizer(), step.scaler(), loader.position(), tokenizer);
+                    observer.message("checkpoint " + dir);
+                }
+                if (rank == 0 && (end || (cfg.evalEvery() > 0 && done % cfg.evalEvery() == 0))) {
+                    EvalResult ev = Evaluation.run(model, tokenizer, cfg.data(), cfg.seed(), Evaluation.DEFAULT_MAX_SAMPLES);
+                    observer.evalDone(done, ev);
+                    if (end) {
+                        finalEval = ev;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Outcome(rank, cfg.steps(), lastLoss, finalEval, adapter.params().clone());
+    }
+
+    static LoaderOptions loaderOptions(ModelConfig m, int rank, int world, int batch, long seed, boolean train) {
+        // contextLength: the model's; images at the model's size and channels
+        return LoaderOptions.builder()
+                .rank(rank, world)
+                .batchPerRank(batch)
+                .seed(seed)
+                .image(m.imageSize(), m.channels())
+                .contextLength(m.contextLength())
+                .decodeThreads(1)
+                .dropLast(train)
+                .build();
+    }
+
+    static StepInput input(Batch b) {
+        return new StepInput(b.images(), b.tokens(), b.size());
+    }
+}
