@@ -20,10 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Communicator} over any {@link Transport}: validates arguments in the caller's thread,
- * numbers operations in call order, runs them one at a time on its own op thread, picks the
+ * numbers operations in call order, runs them one at a time in that order (sync calls in the
+ * caller's thread when nothing is queued, async ones on its own op thread), picks the
  * algorithm by size (direct exchange up to {@link CommConfig#smallMessageThresholdBytes()}, the
  * pipelined ring above), and turns the first transport failure into a {@link CollectiveException}
  * that fails this operation, every queued one, every later one, and (through the transport's
@@ -47,6 +50,9 @@ public final class TransportCommunicator implements Communicator {
     private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
     private final Object submitLock = new Object();
     private long nextSeq;
+    private final ReentrantLock turnLock = new ReentrantLock();
+    private final Condition turnChanged = turnLock.newCondition();
+    private long nextToRun;
     private volatile CollectiveException failure;
 
     public TransportCommunicator(Transport transport, long generation, CommConfig config) {
@@ -86,17 +92,21 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public void allReduce(float[] data, int offset, int length, ReduceOp op, WireFormat wire) {
-        await(allReduceAsync(data, offset, length, op, wire));
+        await(allReduceOp(data, offset, length, op, wire, true));
     }
 
     @Override
     public CompletableFuture<Void> allReduceAsync(float[] data, int offset, int length, ReduceOp op, WireFormat wire) {
+        return allReduceOp(data, offset, length, op, wire, false);
+    }
+
+    private CompletableFuture<Void> allReduceOp(float[] data, int offset, int length, ReduceOp op, WireFormat wire, boolean inline) {
         checkRange("data", data, offset, length);
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(wire, "wire");
         int n = worldSize();
         long bytes = (long) length * Float.BYTES;
-        return submit("allReduce", wire, bytes, 2.0 * (n - 1) / n, ctx -> {
+        return submit(inline, "allReduce", wire, bytes, 2.0 * (n - 1) / n, ctx -> {
             if (n == 1) {
                 return;
             }
@@ -117,12 +127,17 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public void reduceScatter(float[] input, float[] output, int outOffset, int[] counts, ReduceOp op, WireFormat wire) {
-        await(reduceScatterAsync(input, output, outOffset, counts, op, wire));
+        await(reduceScatterOp(input, output, outOffset, counts, op, wire, true));
     }
 
     @Override
     public CompletableFuture<Void> reduceScatterAsync(
             float[] input, float[] output, int outOffset, int[] counts, ReduceOp op, WireFormat wire) {
+        return reduceScatterOp(input, output, outOffset, counts, op, wire, false);
+    }
+
+    private CompletableFuture<Void> reduceScatterOp(
+            float[] input, float[] output, int outOffset, int[] counts, ReduceOp op, WireFormat wire, boolean inline) {
         long total = checkCounts(counts);
         checkRange("input", input, 0, total);
         checkRange("output", output, outOffset, counts[rank()]);
@@ -131,7 +146,7 @@ public final class TransportCommunicator implements Communicator {
         int n = worldSize();
         int[] countsCopy = counts.clone();
         long bytes = total * Float.BYTES;
-        return submit("reduceScatter", wire, bytes, (n - 1.0) / n, ctx -> {
+        return submit(inline, "reduceScatter", wire, bytes, (n - 1.0) / n, ctx -> {
             RingPartition partition = RingPartition.ofCounts(0, countsCopy, config.segmentElements());
             if (bytes <= config.smallMessageThresholdBytes()) {
                 DirectExchange.reduceScatter(ctx, input, partition, output, outOffset, op);
@@ -145,18 +160,22 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public void allGather(float[] input, int inOffset, float[] output, int[] counts) {
-        await(allGatherAsync(input, inOffset, output, counts));
+        await(allGatherOp(input, inOffset, output, counts, true));
     }
 
     @Override
     public CompletableFuture<Void> allGatherAsync(float[] input, int inOffset, float[] output, int[] counts) {
+        return allGatherOp(input, inOffset, output, counts, false);
+    }
+
+    private CompletableFuture<Void> allGatherOp(float[] input, int inOffset, float[] output, int[] counts, boolean inline) {
         long total = checkCounts(counts);
         checkRange("input", input, inOffset, counts[rank()]);
         checkRange("output", output, 0, total);
         int n = worldSize();
         int[] countsCopy = counts.clone();
         long bytes = total * Float.BYTES;
-        return submit("allGather", WireFormat.FP32, bytes, (n - 1.0) / n, ctx -> {
+        return submit(inline, "allGather", WireFormat.FP32, bytes, (n - 1.0) / n, ctx -> {
             RingPartition partition = RingPartition.ofCounts(0, countsCopy, config.segmentElements());
             System.arraycopy(input, inOffset, output, partition.chunkOffset(rank()), countsCopy[rank()]);
             if (bytes <= config.smallMessageThresholdBytes()) {
@@ -171,17 +190,21 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public void broadcast(float[] data, int offset, int length, int root) {
-        await(broadcastAsync(data, offset, length, root));
+        await(broadcastOp(data, offset, length, root, true));
     }
 
     @Override
     public CompletableFuture<Void> broadcastAsync(float[] data, int offset, int length, int root) {
+        return broadcastOp(data, offset, length, root, false);
+    }
+
+    private CompletableFuture<Void> broadcastOp(float[] data, int offset, int length, int root, boolean inline) {
         checkRange("data", data, offset, length);
         if (root < 0 || root >= worldSize()) {
             throw new IllegalArgumentException("root out of range: root=" + root + ", worldSize=" + worldSize());
         }
         long bytes = (long) length * Float.BYTES;
-        return submit("broadcast", WireFormat.FP32, bytes, 0, ctx -> {
+        return submit(inline, "broadcast", WireFormat.FP32, bytes, 0, ctx -> {
             if (bytes <= config.smallMessageThresholdBytes()) {
                 Broadcast.direct(ctx, data, offset, length, root);
             } else {
@@ -192,21 +215,29 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public void barrier() {
-        await(barrierAsync());
+        await(barrierOp(true));
     }
 
     @Override
     public CompletableFuture<Void> barrierAsync() {
-        return submit("barrier", WireFormat.FP32, 0, 0, Barrier::run);
+        return barrierOp(false);
+    }
+
+    private CompletableFuture<Void> barrierOp(boolean inline) {
+        return submit(inline, "barrier", WireFormat.FP32, 0, 0, Barrier::run);
     }
 
     @Override
     public void sendRecv(float[] send, int sendOffset, float[] recv, int recvOffset, int length) {
-        await(sendRecvAsync(send, sendOffset, recv, recvOffset, length));
+        await(sendRecvOp(send, sendOffset, recv, recvOffset, length, true));
     }
 
     @Override
     public CompletableFuture<Void> sendRecvAsync(float[] send, int sendOffset, float[] recv, int recvOffset, int length) {
+        return sendRecvOp(send, sendOffset, recv, recvOffset, length, false);
+    }
+
+    private CompletableFuture<Void> sendRecvOp(float[] send, int sendOffset, float[] recv, int recvOffset, int length, boolean inline) {
         checkRange("send", send, sendOffset, length);
         checkRange("recv", recv, recvOffset, length);
         if (send == recv && length > 0 && sendOffset < recvOffset + length && recvOffset < sendOffset + length) {
@@ -214,7 +245,7 @@ public final class TransportCommunicator implements Communicator {
                     + ", recvOffset=" + recvOffset + ", length=" + length);
         }
         long bytes = (long) length * Float.BYTES;
-        return submit("sendRecv", WireFormat.FP32, bytes, 0,
+        return submit(inline, "sendRecv", WireFormat.FP32, bytes, 0,
                 ctx -> NeighbourExchange.run(ctx, send, sendOffset, recv, recvOffset, length));
     }
 
@@ -260,7 +291,13 @@ public final class TransportCommunicator implements Communicator {
         transport.abort(e.reason() + " (at rank=" + rank() + ", op=" + e.op() + ")");
     }
 
-    private CompletableFuture<Void> submit(String op, WireFormat wire, long dataBytes, double busFactor, Body body) {
+    /**
+     * Numbers the op and runs it in number order: a sync call with nothing queued runs right here in
+     * the caller's thread (saving two thread hand-offs, which dominate small-message latency on a
+     * busy machine); async calls run on the op thread.
+     */
+    private CompletableFuture<Void> submit(boolean inline, String op, WireFormat wire, long dataBytes, double busFactor,
+            Body body) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         long seq;
         synchronized (submitLock) {
@@ -268,13 +305,40 @@ public final class TransportCommunicator implements Communicator {
         }
         pending.add(future);
         future.whenComplete((v, e) -> pending.remove(future));
+        if (inline) {
+            inTurn(seq, () -> run(op, seq, wire, dataBytes, busFactor, body, future));
+            return future;
+        }
         try {
-            opThread.execute(() -> run(op, seq, wire, dataBytes, busFactor, body, future));
+            opThread.execute(() -> inTurn(seq, () -> run(op, seq, wire, dataBytes, busFactor, body, future)));
         } catch (RejectedExecutionException e) {
-            future.completeExceptionally(new CollectiveException(op, seq, rank(), -1, generation, 0,
-                    "communicator closed", e));
+            inTurn(seq, () -> future.completeExceptionally(new CollectiveException(op, seq, rank(), -1, generation, 0,
+                    "communicator closed", e)));
         }
         return future;
+    }
+
+    /** Waits until every op numbered below {@code seq} has finished, runs {@code task}, then lets the next one go. */
+    private void inTurn(long seq, Runnable task) {
+        turnLock.lock();
+        try {
+            while (nextToRun != seq) {
+                turnChanged.awaitUninterruptibly(); // the op ahead has its own deadline
+            }
+        } finally {
+            turnLock.unlock();
+        }
+        try {
+            task.run();
+        } finally {
+            turnLock.lock();
+            try {
+                nextToRun++;
+                turnChanged.signalAll();
+            } finally {
+                turnLock.unlock();
+            }
+        }
     }
 
     private void run(String op, long seq, WireFormat wire, long dataBytes, double busFactor, Body body,

@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: collectives (allreduce, reducescatter, allgather), GEMM, training step.",
-        subcommands = {BenchStepCommand.class})
+        subcommands = {
+                BenchCollectiveCommand.AllReduce.class,
+                BenchCollectiveCommand.ReduceScatter.class,
+                BenchCollectiveCommand.AllGather.class,
+                BenchGemmCommand.class,
+                BenchStepCommand.class,
+        })
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -63,6 +63,9 @@ public final class BenchStepCommand implements Callable<Integer> {
     @Option(names = "--patch-dropout", defaultValue = "0", description = "FLIP patch dropout fraction (default: ${DEFAULT-VALUE}).")
     double patchDropout;
 
+    @Option(names = "--memory-only", description = "Run one training forward and print the memory it needs (large configs).")
+    boolean memoryOnly;
+
     @Option(names = "--json", description = "Also write the results as JSON to this file.")
     Path json;
 
@@ -94,6 +97,15 @@ public final class BenchStepCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench step: model=%s batch=%d loss=%s precision=%s attention=%s threads=%d gemm=%s params=%d%n",
                 model, batch, loss, precision, attention, threads, Gemm.kernel().name(), arena.size());
 
+        if (memoryOnly) {
+            ForwardPass fwd = m.forward(images[0], tokens[0], batch, opts);
+            long act = fwd.activationBytes();
+            long ws = m.workspaceBytes();
+            long arenaBytes = 4L * arena.size() * 4;
+            System.out.printf(Locale.ROOT, "memory per step: activations %.1f MiB + workspace %.1f MiB + params/grads/Adam %.1f MiB"
+                    + " = %.1f MiB%n", mib(act), mib(ws), mib(arenaBytes), mib(act + ws + arenaBytes));
+            return 0;
+        }
         int total = warmup + steps;
         double[] fwdMs = new double[steps], lossMs = new double[steps], bwdMs = new double[steps],
                 optMs = new double[steps], stepMs = new double[steps];

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 EmbedCommand.class,
+                CoordinatorCommand.class,
+                AdminCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
         })

@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.ringclip.coordinator.api.Assignment;
 import io.ringclip.coordinator.api.HeartbeatRequest;
+import io.ringclip.coordinator.api.HeartbeatResponse;
 import io.ringclip.coordinator.api.JobResultReport;
 import io.ringclip.coordinator.api.JobStatus;
 import io.ringclip.coordinator.api.JoinRequest;
@@ -83,6 +84,7 @@ public final class CoordinatorClient implements AutoCloseable {
     private ScheduledFuture<?> heartbeats;
     private Context.CancellableContext watchContext;
     private long watchId;
+    private int heartbeatsBehind;
 
     // --- shared with callers, guarded by `this`
     private Assignment current;
@@ -274,8 +276,19 @@ public final class CoordinatorClient implements AutoCloseable {
             return;
         }
         try {
-            Stubs.deadline(membership, options.callDeadline()).heartbeat(HeartbeatRequest.newBuilder()
-                    .setWorkerId(identity.workerId()).setGeneration(generationOrZero()).build());
+            long ours = generationOrZero();
+            HeartbeatResponse r = Stubs.deadline(membership, options.callDeadline()).heartbeat(HeartbeatRequest.newBuilder()
+                    .setWorkerId(identity.workerId()).setGeneration(ours).build());
+            // The push for a new generation normally arrives before the next heartbeat; two heartbeats
+            // in a row behind the coordinator mean the watch stream is stuck (e.g. a half-open
+            // connection): open a fresh one, which starts with the current assignment.
+            heartbeatsBehind = r.getGeneration() > ours ? heartbeatsBehind + 1 : 0;
+            if (heartbeatsBehind >= 2) {
+                LOG.info("watch stream behind, re-opening: worker_id=" + identity.workerId() + ", generation=" + ours
+                        + ", coordinator_generation=" + r.getGeneration());
+                heartbeatsBehind = 0;
+                openWatch();
+            }
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 rejoin("heartbeat: " + e.getStatus().getDescription());

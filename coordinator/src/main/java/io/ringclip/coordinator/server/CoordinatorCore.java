@@ -344,11 +344,12 @@ public final class CoordinatorCore {
         }
     }
 
-    /** The active job follows the membership phase; watchers learn what changed; metrics update. */
+    /** The active job follows the membership phase; metrics update; watchers learn what changed. */
     private void settle() {
         syncActiveJob();
-        publish();
+        // metrics first: whoever reacts to a pushed assignment may already scrape them
         metrics.membership(membership.memberCount(), membership.ring().size(), membership.generation());
+        publish();
     }
 
     private void syncActiveJob() {
@@ -359,7 +360,6 @@ public final class CoordinatorCore {
                 return;
             }
             JobSpec spec = jobs.get(next.get()).orElseThrow().getSpec();
-            jobs.setState(next.get(), JobState.JOB_STATE_WAITING, "waiting for workers", nowMs);
             membership.startJob(next.get(), new JobLimits(spec.getMinWorkers(), spec.getMaxWorkers()));
             LOG.info("job active: job_id=" + next.get() + ", generation=" + membership.generation());
         }
@@ -418,7 +418,7 @@ public final class CoordinatorCore {
     private Assignment assignmentFor(String workerId) {
         Assignment.Builder a = membership.assignmentFor(workerId);
         if (!a.getJobId().isEmpty()) {
-            jobs.get(a.getJobId()).ifPresent(j -> a.setJob(j.getSpec()));
+            jobs.get(a.getJobId()).ifPresent(j -> a.setJob(j.getSpec()).setJobState(j.getState()));
         }
         return a.build();
     }

@@ -8,14 +8,13 @@ final class ClusterCommands {
 
     private ClusterCommands() {}
 
-    static String[] coordinator(int grpcPort, int metricsPort, String journalDir, String jobToken, String adminToken) {
+    /** Tokens come from RINGCLIP_JOB_TOKEN / RINGCLIP_ADMIN_TOKEN in the container's environment. */
+    static String[] coordinator(int grpcPort, int metricsPort, String journalDir) {
         return new String[] {
             "coordinator",
             "--port=" + grpcPort,
             "--metrics-port=" + metricsPort,
             "--journal=" + journalDir,
-            "--job-token=" + jobToken,
-            "--admin-token=" + adminToken,
         };
     }
 

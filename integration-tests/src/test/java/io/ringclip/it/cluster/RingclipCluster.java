@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -49,7 +50,10 @@ final class RingclipCluster implements AutoCloseable {
                 .withNetwork(network)
                 .withNetworkAliases("coordinator")
                 .withExposedPorts(GRPC_PORT, METRICS_PORT)
-                .withCommand(ClusterCommands.coordinator(GRPC_PORT, METRICS_PORT, JOURNAL_DIR, JOB_TOKEN, ADMIN_TOKEN))
+                // The coordinator (and `ringclip admin` exec'd beside it) read the tokens from here.
+                .withEnv("RINGCLIP_JOB_TOKEN", JOB_TOKEN)
+                .withEnv("RINGCLIP_ADMIN_TOKEN", ADMIN_TOKEN)
+                .withCommand(ClusterCommands.coordinator(GRPC_PORT, METRICS_PORT, JOURNAL_DIR))
                 .waitingFor(Wait.forListeningPort().withStartupTimeout(STARTUP_TIMEOUT));
     }
 
@@ -114,6 +118,16 @@ final class RingclipCluster implements AutoCloseable {
         String id = coordinator.getContainerId();
         docker().killContainerCmd(id).withSignal("KILL").exec();
         docker().startContainerCmd(id).exec();
+    }
+
+    /** Runs a command in the coordinator container (whose environment holds the tokens, as under compose). */
+    ExecResult execInCoordinator(String... command) throws IOException, InterruptedException {
+        return coordinator.execInContainer(command);
+    }
+
+    /** The Prometheus endpoint as the test machine reaches it. */
+    String metricsUrl() {
+        return "http://" + coordinator.getHost() + ":" + publishedPort(coordinator.getContainerId(), METRICS_PORT) + "/metrics";
     }
 
     String workerLogs(int index) {

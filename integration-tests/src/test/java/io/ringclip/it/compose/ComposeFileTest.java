@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringclip.it.docker.RingclipImage;
+import io.ringclip.trainer.config.TrainConfig;
+import io.ringclip.trainer.config.TrainConfigFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -68,11 +71,31 @@ class ComposeFileTest {
 
     @Test
     void shouldTakeTokensAndSubnetFromTheEnvironmentWithDefaults() {
-        assertTrue(ENV_WITH_DEFAULT.matcher(commandFlag(service("coordinator"), "--job-token")).matches());
-        assertTrue(ENV_WITH_DEFAULT.matcher(commandFlag(service("coordinator"), "--admin-token")).matches());
-        assertEquals(commandFlag(service("coordinator"), "--job-token"), commandFlag(service("worker"), "--token"));
+        JsonNode coordinatorEnv = service("coordinator").path("environment");
+        String jobToken = coordinatorEnv.path("RINGCLIP_JOB_TOKEN").asText();
+        String adminToken = coordinatorEnv.path("RINGCLIP_ADMIN_TOKEN").asText();
+        assertTrue(ENV_WITH_DEFAULT.matcher(jobToken).matches(), "job token=" + jobToken);
+        assertTrue(ENV_WITH_DEFAULT.matcher(adminToken).matches(), "admin token=" + adminToken);
+        assertEquals(jobToken, commandFlag(service("worker"), "--token"));
+        assertEquals(adminToken, service("submit").path("environment").path("RINGCLIP_ADMIN_TOKEN").asText());
         String subnet = compose.path("networks").path("ringclip").path("ipam").path("config").get(0).path("subnet").asText();
         assertTrue(ENV_WITH_DEFAULT.matcher(subnet).matches(), "subnet=" + subnet);
+    }
+
+    @Test
+    void shouldSubmitAValidJobSpecOnceTheCoordinatorIsHealthy() throws IOException {
+        JsonNode submit = service("submit");
+        assertEquals(List.of("admin", "submit"), strings(submit.path("command")).subList(0, 2));
+        assertEquals("service_healthy", submit.path("depends_on").path("coordinator").path("condition").asText());
+        assertEquals("no", submit.path("restart").asText(), "submits once per `up`");
+        String specPath = strings(submit.path("command")).get(2);
+        String mount = strings(submit.path("volumes")).stream().filter(v -> v.contains(":" + specPath)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing mounted at " + specPath));
+        Path hostFile = RingclipImage.repositoryRoot().resolve(mount.substring(0, mount.indexOf(':')));
+
+        TrainConfig spec = TrainConfigFiles.load(hostFile).build();
+        assertEquals(spec.steps(), Integer.parseInt(commandFlag(submit, "--steps")), "--steps must match the spec's steps");
+        assertEquals("coordinator:7070", commandFlag(submit, "--coordinator"));
     }
 
     @Test

@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.ringclip.it.docker.RingclipImage;
+import io.ringclip.trainer.config.TrainConfig;
+import io.ringclip.trainer.config.TrainConfigFiles;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * deploy/k8s parses into the typed Kubernetes model with no unknown field, and its resources fit
  * together: the images, the ports the Services target, the tokens taken from the Secret, the job
- * spec ConfigMap mounted where the submitter reads it, replicas and probes.
+ * spec ConfigMap mounted where the submit Job reads it (and valid for the trainer), replicas and
+ * probes.
  */
 class K8sManifestsTest {
 
@@ -73,8 +77,34 @@ class K8sManifestsTest {
     @Test
     void shouldTakeBothCoordinatorTokensFromTheSecret() {
         Container coordinator = onlyContainer(manifests.get(Deployment.class, "ringclip-coordinator").getSpec().getTemplate().getSpec());
-        assertSecretBacked(coordinator, flag(coordinator, "--job-token"), "job-token");
-        assertSecretBacked(coordinator, flag(coordinator, "--admin-token"), "admin-token");
+        assertEnvFromSecret(coordinator, "RINGCLIP_JOB_TOKEN", "job-token");
+        assertEnvFromSecret(coordinator, "RINGCLIP_ADMIN_TOKEN", "admin-token");
+        assertTrue(coordinator.getArgs().stream().noneMatch(a -> a.contains("token")), "tokens stay out of the args");
+    }
+
+    @Test
+    void shouldSubmitTheJobFromTheConfigMapWithTheAdminToken() {
+        Job submit = manifests.get(Job.class, "ringclip-submit");
+        PodSpec pod = submit.getSpec().getTemplate().getSpec();
+        Container c = onlyContainer(pod);
+        assertEquals(List.of("admin", "submit"), c.getArgs().subList(0, 2));
+        assertEquals("coordinator:" + GRPC_PORT, flag(c, "--coordinator"));
+        assertEnvFromSecret(c, "RINGCLIP_ADMIN_TOKEN", "admin-token");
+
+        Path specFile = Path.of(c.getArgs().get(2));
+        Volume volume = volumeMountedAt(pod, c, specFile.getParent().toString());
+        assertNotNull(volume.getConfigMap(), "the job spec comes from a ConfigMap");
+        ConfigMap jobConfigMap = manifests.get(ConfigMap.class, volume.getConfigMap().getName());
+        String specText = jobConfigMap.getData().get(specFile.getFileName().toString());
+        assertNotNull(specText, "ConfigMap " + jobConfigMap.getMetadata().getName() + " has no key " + specFile.getFileName());
+
+        TrainConfig spec = TrainConfigFiles.parse(specText, true, "ConfigMap " + jobConfigMap.getMetadata().getName()).build();
+        assertEquals(spec.steps(), Integer.parseInt(flag(c, "--steps")), "--steps must match steps in the spec");
+        int replicas = manifests.get(StatefulSet.class, "ringclip-worker").getSpec().getReplicas();
+        int minWorkers = Integer.parseInt(flag(c, "--min-workers"));
+        int maxWorkers = Integer.parseInt(flag(c, "--max-workers"));
+        assertTrue(minWorkers >= 1 && minWorkers <= replicas && replicas <= maxWorkers,
+                "min_workers=" + minWorkers + " <= replicas=" + replicas + " <= max_workers=" + maxWorkers);
     }
 
     @Test
@@ -169,7 +199,12 @@ class K8sManifestsTest {
 
     /** {@code $(VAR)} in an arg must name an env var taken from the Secret's {@code key}. */
     private static void assertSecretBacked(Container c, String value, String key) {
-        EnvVar env = envReferencedBy(c, value);
+        assertEnvFromSecret(c, envReferencedBy(c, value).getName(), key);
+    }
+
+    private static void assertEnvFromSecret(Container c, String name, String key) {
+        EnvVar env = Optional.ofNullable(c.getEnv()).orElse(List.of()).stream().filter(e -> e.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("container " + c.getName() + " has no env " + name));
         assertNotNull(env.getValueFrom(), env.getName() + " should come from a Secret, not a literal");
         SecretKeySelector ref = env.getValueFrom().getSecretKeyRef();
         assertNotNull(ref, env.getName() + " should come from a Secret");

@@ -1,11 +1,14 @@
 package io.ringclip.models.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Copies blocks of op(A) and op(B) into the panel layouts {@link MicroKernel6x16} reads (mr = 6, nr = 16), so the
  * kernel streams both operands contiguously whatever the transposes and leading dimensions.
  *
  * <pre>
- *   packed A block (mc × kc of op(A)): ceil(mc/mr) panels, panel q holds rows q*mr … q*mr+mr-1:
+ *   packed A block (mc × kc of op(A) = Aᵀ): ceil(mc/mr) panels, panel q holds rows q*mr … q*mr+mr-1:
  *       ap[q*kc*mr + p*mr + r] = op(A)[i0 + q*mr + r][p0 + p]      (rows past mc are 0)
  *   packed B block (kc × nc of op(B)): ceil(nc/nr) panels, panel q holds columns q*nr … q*nr+nr-1:
  *       bp[q*kc*nr + p*nr + j] = op(B)[p0 + p][j0 + q*nr + j]      (columns past nc are 0)
@@ -15,46 +18,55 @@ package io.ringclip.models.kernels;
  */
 final class GemmPacking {
 
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
     private GemmPacking() {}
 
-    /** Packs op(A)[i0 : i0+mc, p0 : p0+kc]; op(A) = A (m×k, row stride lda) or Aᵀ (A stored k×m). */
-    static void packA(boolean transA, float[] a, int aOffset, int lda,
-                      int i0, int mc, int p0, int kc, int mr, float[] ap) {
+    /**
+     * Packs op(A)[i0 : i0+mc, p0 : p0+kc] for op(A) = Aᵀ (A stored k×m, row stride lda). A
+     * non-transposed A is not packed: VectorGemm reads its rows in place.
+     */
+    static void packTransposedA(float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, int mr, float[] ap) {
         for (int ir = 0, q = 0; ir < mc; ir += mr, q++) {
-            int rows = Math.min(mr, mc - ir);
-            int dst = q * kc * mr;
-            if (transA) {
-                packTransposedARows(a, aOffset + p0 * lda + i0 + ir, lda, rows, kc, mr, ap, dst);
-            } else {
-                packARows(a, aOffset + (i0 + ir) * lda + p0, lda, rows, kc, mr, ap, dst);
-            }
-        }
-    }
-
-    /** A stored row-major m×k: each panel row is a contiguous run of A, written down a panel column. */
-    private static void packARows(float[] a, int src, int lda, int rows, int kc, int mr, float[] ap, int dst) {
-        for (int r = 0; r < mr; r++) {
-            if (r < rows) {
-                int s = src + r * lda;
-                for (int p = 0; p < kc; p++) {
-                    ap[dst + p * mr + r] = a[s + p];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    ap[dst + p * mr + r] = 0f;
-                }
-            }
+            packTransposedARows(a, aOffset + p0 * lda + i0 + ir, lda, Math.min(mr, mc - ir), kc, mr, ap, q * kc * mr);
         }
     }
 
     /** A stored k×m (op(A) = Aᵀ): the mr values of one panel column are adjacent in A. */
     private static void packTransposedARows(float[] a, int src, int lda, int rows, int kc, int mr, float[] ap, int dst) {
+        if (rows == 6 && mr == 6 && kc > 1 && src + (kc - 2) * lda + 8 <= a.length) {
+            // The common full panel: one 8-float vector copy per column of 6. Each store spills 2
+            // floats into the next column's slots, which the next copy overwrites; the last column
+            // is copied by scalars so nothing lands past the panel (or reads past A's end).
+            for (int p = 0; p < kc - 1; p++) {
+                FloatVector.fromArray(S, a, src + p * lda).intoArray(ap, dst + p * 6);
+            }
+            int s = src + (kc - 1) * lda;
+            int d = dst + (kc - 1) * 6;
+            for (int r = 0; r < 6; r++) {
+                ap[d + r] = a[s + r];
+            }
+            return;
+        }
+        if (rows == 6 && mr == 6) {
+            // Full panel near the end of A: unrolled scalars (an arraycopy call per 6 floats costs more).
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * lda;
+                int d = dst + p * 6;
+                ap[d] = a[s];
+                ap[d + 1] = a[s + 1];
+                ap[d + 2] = a[s + 2];
+                ap[d + 3] = a[s + 3];
+                ap[d + 4] = a[s + 4];
+                ap[d + 5] = a[s + 5];
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
             int s = src + p * lda;
             int d = dst + p * mr;
-            System.arraycopy(a, s, ap, d, rows);
-            for (int r = rows; r < mr; r++) {
-                ap[d + r] = 0f;
+            for (int r = 0; r < mr; r++) {
+                ap[d + r] = r < rows ? a[s + r] : 0f;
             }
         }
     }
@@ -75,12 +87,21 @@ final class GemmPacking {
 
     /** B stored row-major k×n: each panel row is nr adjacent floats of B. */
     private static void packBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
+        if (cols == 16 && nr == 16) {
+            // The common full panel: two 8-float vector copies per row (an arraycopy call costs more).
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * ldb;
+                int d = dst + p * 16;
+                FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                FloatVector.fromArray(S, b, s + 8).intoArray(bp, d + 8);
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
             int s = src + p * ldb;
             int d = dst + p * nr;
-            System.arraycopy(b, s, bp, d, cols);
-            for (int j = cols; j < nr; j++) {
-                bp[d + j] = 0f;
+            for (int j = 0; j < nr; j++) {
+                bp[d + j] = j < cols ? b[s + j] : 0f;
             }
         }
     }

@@ -25,8 +25,8 @@ public final class GemmWarmUp {
 
     /** Rounds over the shape set; measured enough for C2 to compile every variant on a shared 2-core machine. */
     private static final int ROUNDS = 150;
-    /** (m, n, k): full tiles; edge rows+columns with two k-blocks; two m-blocks with edges; attention-like. */
-    private static final int[][] SHAPES = {{12, 32, 64}, {13, 37, 300}, {130, 20, 40}, {50, 50, 32}};
+    /** (m, n, k): full tiles; edge rows+columns with two k-blocks (kc ≤ 512); two m-blocks with edges; attention-like. */
+    private static final int[][] SHAPES = {{12, 32, 64}, {13, 37, 600}, {130, 20, 40}, {50, 50, 32}};
     /** The multi-threaded path: above VectorGemm's single-thread threshold. */
     private static final int[] PARALLEL_SHAPE = {192, 160, 96};
     private static final int PARALLEL_ROUNDS = 20;

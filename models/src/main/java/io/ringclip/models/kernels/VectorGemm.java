@@ -5,13 +5,17 @@ package io.ringclip.models.kernels;
  *
  * <pre>
  *   for jc over n in steps of NC                     (columns of C / op(B))
- *     for pc over k in steps of KC                   pack op(B)[pc:+KC, jc:+NC] → bp (≈ L3)
- *       for ic over m in steps of MC                 pack op(A)[ic:+MC, pc:+KC] → ap (L2)
- *         for jr over nc in steps of 16              bp micro-panel kc×16 (L1)
- *           for ir over mc in steps of 6             6×16 tile of C += ap panel · bp panel
+ *     for pc over k in steps of KC                   pack op(B)[pc:+KC, jc:+NC] → bp (≈ L2/L3)
+ *       for ic over m in steps of MC                 transA: pack Aᵀ[ic:+MC, pc:+KC] → ap (L2)
+ *         for jr over nc in steps of 16              bp micro-panel kc×16 (L1/L2)
+ *           for ir over mc in steps of 6             6×16 tile of C += A panel · bp panel
  * </pre>
  *
- * Packing makes all four transpose combinations run the same kernel. Big products are cut into
+ * Packing B makes all four transpose combinations run one kernel shape. A non-transposed A (the
+ * NN and NT products: layer forward and dX) is read in place, its rows already contiguous in k;
+ * only a transposed A is packed. Packing a non-transposed A (strided writes) measured 20–40 % of
+ * the time of 12800×128×512 products, half the time of 50×32×50 heads, and reading it in place
+ * made cache-resident 256³ NN 95 → 109 GFLOP/s (BENCHMARKS.md). Big products are cut into
  * parts along M (or along N when N &gt; M, so the repacked operand is the smaller one) and run on
  * {@link GemmWorkers}; small products run on the calling thread with no allocation (pack buffers
  * are thread-local and grow once). Stateless apart from the thread-local buffers: thread-safe.
@@ -120,7 +124,14 @@ public final class VectorGemm implements GemmKernel {
                                 float[] b, int bOffset, int ldb,
                                 float[] c, int cOffset, int ldc,
                                 boolean accumulate) {
-        int kcBlock = blocking.kc(), mcBlock = blocking.mc(), ncBlock = blocking.nc();
+        // Equal k-blocks of at most blocking.kc(): k = 512 stays one block (each row of a
+        // non-transposed A is then read in one sequential run) instead of 256 + 256.
+        int kcBlock = ceilDiv(k, ceilDiv(k, blocking.kc()));
+        // Likewise equal m-blocks (multiples of 6) of at most blocking.mc(): m = 128 becomes
+        // 66 + 62 rows, not 120 + 8 (a block of 8 rows would stream all of packed B for 2 tiles).
+        int rows = i1 - i0;
+        int mcBlock = roundUp(ceilDiv(rows, ceilDiv(rows, blocking.mc())), MR);
+        int ncBlock = blocking.nc();
         PackBuffers buf = BUFFERS.get();
         int kcMax = Math.min(kcBlock, k);
         float[] ap = buf.packA(roundUp(Math.min(mcBlock, i1 - i0), MR) * kcMax);
@@ -134,8 +145,13 @@ public final class VectorGemm implements GemmKernel {
                 GemmPacking.packB(transB, b, bOffset, ldb, pc, kc, jc, nc, NR, bp);
                 for (int ic = i0; ic < i1; ic += mcBlock) {
                     int mc = Math.min(mcBlock, i1 - ic);
-                    GemmPacking.packA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, ap);
-                    macroKernel(mc, nc, kc, ap, bp, tile, c, cOffset + ic * ldc + jc, ldc, add);
+                    int cBase = cOffset + ic * ldc + jc;
+                    if (transA) {
+                        GemmPacking.packTransposedA(a, aOffset, lda, ic, mc, pc, kc, MR, ap);
+                        macroKernel(mc, nc, kc, ap, bp, tile, c, cBase, ldc, add);
+                    } else {
+                        macroKernelRowsA(mc, nc, kc, a, aOffset + ic * lda + pc, lda, ap, bp, tile, c, cBase, ldc, add);
+                    }
                 }
             }
         }
@@ -155,6 +171,39 @@ public final class VectorGemm implements GemmKernel {
                     MicroKernel6x16.kernel(kc, ap, aBase, bp, bBase, c, ci, ldc, add);
                 } else {
                     MicroKernel6x16.kernel(kc, ap, aBase, bp, bBase, tile, 0, NR, false);
+                    mergeEdge(tile, rows, cols, c, ci, ldc, add);
+                }
+            }
+        }
+    }
+
+    /**
+     * As {@link #macroKernel} with A read in place: full 6-row panels straight from A (row stride
+     * lda); the last panel, when it has fewer than 6 rows, is first copied into {@code edgeA}
+     * (6×kc, row stride kc, zero rows below) so the kernel never reads past A's rows.
+     */
+    private static void macroKernelRowsA(int mc, int nc, int kc, float[] a, int aBase, int lda, float[] edgeA,
+                                         float[] bp, float[] tile, float[] c, int cBase, int ldc, boolean add) {
+        int fullRows = mc - mc % MR;
+        if (fullRows < mc) {
+            java.util.Arrays.fill(edgeA, 0, MR * kc, 0f);
+            for (int r = 0; r < mc - fullRows; r++) {
+                System.arraycopy(a, aBase + (fullRows + r) * lda, edgeA, r * kc, kc);
+            }
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int bBase = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                float[] aPanel = rows == MR ? a : edgeA;
+                int aPanelBase = rows == MR ? aBase + ir * lda : 0;
+                int aStride = rows == MR ? lda : kc;
+                int ci = cBase + ir * ldc + jr;
+                if (rows == MR && cols == NR) {
+                    MicroKernel6x16.kernelRowsA(kc, aPanel, aPanelBase, aStride, bp, bBase, c, ci, ldc, add);
+                } else {
+                    MicroKernel6x16.kernelRowsA(kc, aPanel, aPanelBase, aStride, bp, bBase, tile, 0, NR, false);
                     mergeEdge(tile, rows, cols, c, ci, ldc, add);
                 }
             }

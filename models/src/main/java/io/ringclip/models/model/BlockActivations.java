@@ -33,7 +33,7 @@ final class BlockActivations {
     BlockActivations(Precision p, int rows, int width, int mlpWidth, int attnStateSize, Workspace ws) {
         int rc = rows * width;
         xIn = new SavedActivation(p, rc, ws.a);
-        qkv = new SavedActivation(p, 3 * rc, ws.qkv);
+        qkv = new SavedActivation(p, 3 * rc, ws.big1);
         o = new SavedActivation(p, rc, ws.c);
         xMid = new SavedActivation(p, rc, ws.b);
         u = new SavedActivation(p, rows * mlpWidth, ws.big1);

@@ -12,11 +12,12 @@ import io.ringclip.models.tensor.Precision;
  *   b     [R·C]  LN1 output h1 / 16-bit xMid / attention output gradient
  *   c     [R·C]  LN2 output h2 / 16-bit o / gradients through LN2
  *   dres  [R·C]  gradient of the residual stream
- *   qkv   [R·3C] 16-bit only: qkv unpacked
- *   dqkv  [R·3C] gradient of qkv
- *   big1  [R·F]  16-bit only: MLP pre-activation u unpacked
- *   big2  [R·F]  GELU output g, then its gradient
+ *   big1  [R·F]  16-bit only: MLP pre-activation u unpacked (MLP half of a block), then qkv unpacked
+ *                (attention half); the image tower's ln_pre input before/after the blocks
+ *   big2  [R·F]  GELU output g, then its gradient (MLP half), then the qkv gradient [R·3C] (attention half)
  * </pre>
+ * The attention and MLP halves of a block never need their big buffers at the same time, so qkv and its
+ * gradient share the F-wide buffers (F ≥ 3C for every mlpRatio ≥ 3).
  */
 final class Workspace {
 
@@ -28,8 +29,6 @@ final class Workspace {
     final float[] b;
     final float[] c;
     final float[] dres;
-    final float[] qkv;
-    final float[] dqkv;
     final float[] big1;
     final float[] big2;
 
@@ -45,10 +44,8 @@ final class Workspace {
         this.b = new float[rc];
         this.c = new float[rc];
         this.dres = training ? new float[rc] : null;
-        this.qkv = low ? new float[3 * rc] : null;
-        this.dqkv = training ? new float[3 * rc] : null;
-        this.big1 = low ? new float[rf] : null;
-        this.big2 = new float[rf];
+        this.big1 = low ? new float[Math.max(rf, 3 * rc)] : null;
+        this.big2 = new float[Math.max(rf, training ? 3 * rc : 0)];
     }
 
     boolean fits(int rows, int width, int mlpWidth, Precision precision, boolean training) {
@@ -58,7 +55,7 @@ final class Workspace {
 
     long bytes() {
         long n = 0;
-        for (float[] x : new float[][] {a, b, c, dres, qkv, dqkv, big1, big2}) {
+        for (float[] x : new float[][] {a, b, c, dres, big1, big2}) {
             n += x == null ? 0 : 4L * x.length;
         }
         return n;

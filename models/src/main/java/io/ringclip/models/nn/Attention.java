@@ -1,5 +1,6 @@
 package io.ringclip.models.nn;
 
+import io.ringclip.models.kernels.Gemm;
 import io.ringclip.models.tensor.Parallel;
 
 import java.util.Arrays;
@@ -12,9 +13,10 @@ import java.util.Arrays;
  *   out [B·T, C]    head h at columns h·D …  (C = H·D)
  *   probs [B, H, T, T]  saved softmax(q·kᵀ/√D [+ causal mask]); masked entries are 0
  *   dqkv [B·T, 3C] += ∂/∂qkv
+ *   backward: dP = dO·Vᵀ,  dV += Pᵀ·dO,  dS = P ∘ (dP − rowsum(P ∘ dP)) / √D,  dQ += dS·K,  dK += dSᵀ·Q
  * </pre>
- * Work is split over (batch, head) pairs; inside a pair the products are written as axpy loops over
- * contiguous rows (K and V transposed per head) so the JIT vectorises them.
+ * Work is split over (batch, head) pairs; each pair's products are strided GEMMs straight on the
+ * qkv rows (lda = 3C), so no head is copied or transposed.
  */
 public final class Attention {
 
@@ -25,36 +27,21 @@ public final class Attention {
         int c = h * d;
         float scale = (float) (1.0 / Math.sqrt(d));
         Parallel.forRange(b * h, threads, (s, e, worker) -> {
-            float[] kt = new float[d * t];
             for (int bh = s; bh < e; bh++) {
-                int bi = bh / h;
-                int hi = bh % h;
-                int base = bi * t;
-                transposeHead(kt, qkv, base, t, 3 * c, c + hi * d, d);
+                int qOff = (bh / h) * t * 3 * c + (bh % h) * d;
+                int oOff = (bh / h) * t * c + (bh % h) * d;
                 int pOff = bh * t * t;
+                Gemm.sgemm(false, true, t, t, d, qkv, qOff, 3 * c, qkv, qOff + c, 3 * c, probs, pOff, t, false);
                 for (int i = 0; i < t; i++) {
-                    int jmax = causal ? i + 1 : t;
                     int row = pOff + i * t;
-                    Arrays.fill(probs, row, row + t, 0f);
-                    int qi = (base + i) * 3 * c + hi * d;
-                    for (int dd = 0; dd < d; dd++) {
-                        float q = qkv[qi + dd] * scale;
-                        int ko = dd * t;
-                        for (int j = 0; j < jmax; j++) {
-                            probs[row + j] += q * kt[ko + j];
-                        }
+                    int valid = causal ? i + 1 : t;
+                    for (int j = 0; j < valid; j++) {
+                        probs[row + j] *= scale;
                     }
-                    Softmax.forwardRow(probs, row, probs, row, jmax);
-                    int oi = (base + i) * c + hi * d;
-                    Arrays.fill(out, oi, oi + d, 0f);
-                    for (int j = 0; j < jmax; j++) {
-                        float p = probs[row + j];
-                        int vj = (base + j) * 3 * c + 2 * c + hi * d;
-                        for (int dd = 0; dd < d; dd++) {
-                            out[oi + dd] += p * qkv[vj + dd];
-                        }
-                    }
+                    Softmax.forwardRow(probs, row, probs, row, valid);
+                    Arrays.fill(probs, row + valid, row + t, 0f);
                 }
+                Gemm.sgemm(false, false, t, d, t, probs, pOff, t, qkv, qOff + 2 * c, 3 * c, out, oOff, c, false);
             }
         });
     }
@@ -65,55 +52,33 @@ public final class Attention {
         int c = h * d;
         float scale = (float) (1.0 / Math.sqrt(d));
         Parallel.forRange(b * h, threads, (s, e, worker) -> {
-            float[] vt = new float[d * t];
-            float[] dp = new float[t];
+            float[] ds = new float[t * t];
             for (int bh = s; bh < e; bh++) {
-                int bi = bh / h;
-                int hi = bh % h;
-                int base = bi * t;
-                transposeHead(vt, qkv, base, t, 3 * c, 2 * c + hi * d, d);
+                int qOff = (bh / h) * t * 3 * c + (bh % h) * d;
+                int kOff = qOff + c;
+                int vOff = qOff + 2 * c;
+                int oOff = (bh / h) * t * c + (bh % h) * d;
                 int pOff = bh * t * t;
-                for (int i = 0; i < t; i++) {
-                    int jmax = causal ? i + 1 : t;
-                    int row = pOff + i * t;
-                    int oi = (base + i) * c + hi * d;
-                    Arrays.fill(dp, 0, jmax, 0f);
-                    for (int dd = 0; dd < d; dd++) {
-                        float g = dout[oi + dd];
-                        int vo = dd * t;
-                        for (int j = 0; j < jmax; j++) {
-                            dp[j] += g * vt[vo + j];
-                        }
-                    }
-                    float dot = 0f;
-                    for (int j = 0; j < jmax; j++) {
-                        dot += probs[row + j] * dp[j];
-                    }
-                    int qi = (base + i) * 3 * c + hi * d;
-                    for (int j = 0; j < jmax; j++) {
-                        float p = probs[row + j];
-                        int kj = (base + j) * 3 * c + c + hi * d;
-                        int vj = kj + c;
-                        for (int dd = 0; dd < d; dd++) {
-                            dqkv[vj + dd] += p * dout[oi + dd];
-                        }
-                        float ds = p * (dp[j] - dot) * scale;
-                        for (int dd = 0; dd < d; dd++) {
-                            dqkv[qi + dd] += ds * qkv[kj + dd];
-                            dqkv[kj + dd] += ds * qkv[qi + dd];
-                        }
-                    }
-                }
+                Gemm.sgemm(false, true, t, t, d, dout, oOff, c, qkv, vOff, 3 * c, ds, 0, t, false);
+                Gemm.sgemm(true, false, t, d, t, probs, pOff, t, dout, oOff, c, dqkv, vOff, 3 * c, true);
+                softmaxBackwardRows(ds, 0, probs, pOff, t, t, scale);
+                Gemm.sgemm(false, false, t, d, t, ds, 0, t, qkv, kOff, 3 * c, dqkv, qOff, 3 * c, true);
+                Gemm.sgemm(true, false, t, d, t, ds, 0, t, qkv, qOff, 3 * c, dqkv, kOff, 3 * c, true);
             }
         });
     }
 
-    /** {@code dst[dd·T + j] = src[(base + j)·stride + col + dd]}: one head's K or V as [D, T]. */
-    static void transposeHead(float[] dst, float[] src, int base, int t, int stride, int col, int d) {
-        for (int j = 0; j < t; j++) {
-            int so = (base + j) * stride + col;
-            for (int dd = 0; dd < d; dd++) {
-                dst[dd * t + j] = src[so + dd];
+    /** In place: {@code dp[i, j] ← scale · p[i, j] · (dp[i, j] − Σ_k p[i, k] dp[i, k])} over rows × cols. */
+    static void softmaxBackwardRows(float[] dp, int dpOff, float[] p, int pOff, int rows, int cols, float scale) {
+        for (int i = 0; i < rows; i++) {
+            int dr = dpOff + i * cols;
+            int pr = pOff + i * cols;
+            float dot = 0f;
+            for (int j = 0; j < cols; j++) {
+                dot += p[pr + j] * dp[dr + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                dp[dr + j] = scale * p[pr + j] * (dp[dr + j] - dot);
             }
         }
     }

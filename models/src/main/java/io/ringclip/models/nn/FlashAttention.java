@@ -1,27 +1,28 @@
 package io.ringclip.models.nn;
 
+import io.ringclip.models.kernels.Gemm;
 import io.ringclip.models.tensor.Parallel;
 
 import java.util.Arrays;
 
 /**
  * Multi-head attention, FlashAttention-style: keys are visited in tiles of {@link #TILE} with an online
- * softmax (running max m and sum l per query row), so no T×T matrix exists; only the per-row
- * log-sum-exp is saved and backward recomputes the probabilities tile by tile.
+ * softmax (running max m and sum l per query row), so at most a T×TILE block of scores exists; only the
+ * per-row log-sum-exp is saved and backward recomputes the probabilities tile by tile.
  *
  * <pre>
  *   qkv [B·T, 3C], out [B·T, C]: same layouts as {@link Attention}
- *   lse [B, H, T]   saved: m + log l = log Σ_j exp(s_ij)
- *   forward, per tile:  m' = max(m, max_j s_ij);  l = l·e^(m−m') + Σ_j e^(s_ij−m');  acc = acc·e^(m−m') + Σ_j e^(s_ij−m')·v_j
- *   backward:  p_ij = exp(s_ij − lse_i),  D_i = Σ_d dout_id · out_id,
- *              dv_j += p_ij dout_i,  ds_ij = p_ij (dout_i·v_j − D_i),  dq_i += ds_ij k_j / √D,  dk_j += ds_ij q_i / √D
+ *   lse [B, H, T]   saved: m + log l = log Σ_j exp(s_ij),  s_ij = q_i·k_j / √D
+ *   forward, per key tile J:  m' = max(m, max_J s);  l = l·e^(m−m') + Σ_J e^(s−m');  o = o·e^(m−m') + e^(s−m')·V_J
+ *   backward, per key tile J: P = exp(S − lse),  D_i = dout_i·out_i,  dV_J += Pᵀ·dO,  dP = dO·V_Jᵀ,
+ *                             dS = P ∘ (dP − D) / √D,  dQ += dS·K_J,  dK_J += dSᵀ·Q
  * </pre>
- * Per-thread scratch: K and V of one head transposed [D, T], one tile of scores, one accumulator row.
+ * Tile products are strided GEMMs on the qkv rows. Per-thread scratch: two T×TILE blocks and 3 T-vectors.
  */
 public final class FlashAttention {
 
     /** Keys per tile. */
-    public static final int TILE = 32;
+    public static final int TILE = 64;
 
     private FlashAttention() {}
 
@@ -29,54 +30,57 @@ public final class FlashAttention {
                                boolean causal, int threads) {
         int c = h * d;
         float scale = (float) (1.0 / Math.sqrt(d));
+        int tile = Math.min(TILE, t);
         Parallel.forRange(b * h, threads, (s, e, worker) -> {
-            float[] kt = new float[d * t];
-            float[] tile = new float[TILE];
-            float[] acc = new float[d];
+            float[] sc = new float[t * tile];
+            float[] m = new float[t];
+            float[] l = new float[t];
             for (int bh = s; bh < e; bh++) {
-                int bi = bh / h;
-                int hi = bh % h;
-                int base = bi * t;
-                Attention.transposeHead(kt, qkv, base, t, 3 * c, c + hi * d, d);
+                int qOff = (bh / h) * t * 3 * c + (bh % h) * d;
+                int oOff = (bh / h) * t * c + (bh % h) * d;
+                Arrays.fill(m, Float.NEGATIVE_INFINITY);
+                Arrays.fill(l, 0f);
                 for (int i = 0; i < t; i++) {
-                    int qi = (base + i) * 3 * c + hi * d;
-                    int jEnd = causal ? i + 1 : t;
-                    float m = Float.NEGATIVE_INFINITY;
-                    float l = 0f;
-                    Arrays.fill(acc, 0f);
-                    for (int j0 = 0; j0 < jEnd; j0 += TILE) {
-                        int n = Math.min(TILE, jEnd - j0);
-                        scores(tile, qkv, qi, kt, j0, n, t, d, scale);
-                        float mNew = m;
-                        for (int j = 0; j < n; j++) {
-                            mNew = Math.max(mNew, tile[j]);
+                    Arrays.fill(out, oOff + i * c, oOff + i * c + d, 0f);
+                }
+                for (int j0 = 0; j0 < t; j0 += tile) {
+                    int n = Math.min(tile, t - j0);
+                    Gemm.sgemm(false, true, t, n, d, qkv, qOff, 3 * c, qkv, qOff + c + j0 * 3 * c, 3 * c, sc, 0, n, false);
+                    for (int i = 0; i < t; i++) {
+                        int row = i * n;
+                        int valid = causal ? Math.max(0, Math.min(n, i - j0 + 1)) : n;
+                        float mNew = m[i];
+                        for (int j = 0; j < valid; j++) {
+                            mNew = Math.max(mNew, sc[row + j] * scale);
                         }
-                        float corr = (float) Math.exp(m - mNew);
                         float sum = 0f;
-                        for (int j = 0; j < n; j++) {
-                            float p = (float) Math.exp(tile[j] - mNew);
-                            tile[j] = p;
+                        for (int j = 0; j < valid; j++) {
+                            float p = (float) Math.exp(sc[row + j] * scale - mNew);
+                            sc[row + j] = p;
                             sum += p;
                         }
-                        l = l * corr + sum;
-                        for (int dd = 0; dd < d; dd++) {
-                            acc[dd] *= corr;
-                        }
-                        for (int j = 0; j < n; j++) {
-                            float p = tile[j];
-                            int vj = (base + j0 + j) * 3 * c + 2 * c + hi * d;
-                            for (int dd = 0; dd < d; dd++) {
-                                acc[dd] += p * qkv[vj + dd];
+                        Arrays.fill(sc, row + valid, row + n, 0f);
+                        if (valid > 0) {
+                            float corr = (float) Math.exp(m[i] - mNew);
+                            l[i] = l[i] * corr + sum;
+                            m[i] = mNew;
+                            if (corr != 1f) {
+                                int o = oOff + i * c;
+                                for (int dd = 0; dd < d; dd++) {
+                                    out[o + dd] *= corr;
+                                }
                             }
                         }
-                        m = mNew;
                     }
-                    float inv = 1f / l;
-                    int oi = (base + i) * c + hi * d;
+                    Gemm.sgemm(false, false, t, d, n, sc, 0, n, qkv, qOff + 2 * c + j0 * 3 * c, 3 * c, out, oOff, c, true);
+                }
+                for (int i = 0; i < t; i++) {
+                    float inv = 1f / l[i];
+                    int o = oOff + i * c;
                     for (int dd = 0; dd < d; dd++) {
-                        out[oi + dd] = acc[dd] * inv;
+                        out[o + dd] *= inv;
                     }
-                    lse[bh * t + i] = m + (float) Math.log(l);
+                    lse[bh * t + i] = m[i] + (float) Math.log(l[i]);
                 }
             }
         });
@@ -87,68 +91,48 @@ public final class FlashAttention {
                                 int b, int t, int h, int d, boolean causal, int threads) {
         int c = h * d;
         float scale = (float) (1.0 / Math.sqrt(d));
+        int tile = Math.min(TILE, t);
         Parallel.forRange(b * h, threads, (s, e, worker) -> {
-            float[] kt = new float[d * t];
-            float[] vt = new float[d * t];
-            float[] p = new float[TILE];
-            float[] dp = new float[TILE];
+            float[] p = new float[t * tile];
+            float[] dp = new float[t * tile];
+            float[] di = new float[t];
             for (int bh = s; bh < e; bh++) {
-                int bi = bh / h;
-                int hi = bh % h;
-                int base = bi * t;
-                Attention.transposeHead(kt, qkv, base, t, 3 * c, c + hi * d, d);
-                Attention.transposeHead(vt, qkv, base, t, 3 * c, 2 * c + hi * d, d);
+                int qOff = (bh / h) * t * 3 * c + (bh % h) * d;
+                int kOff = qOff + c;
+                int vOff = qOff + 2 * c;
+                int oOff = (bh / h) * t * c + (bh % h) * d;
                 for (int i = 0; i < t; i++) {
-                    int qi = (base + i) * 3 * c + hi * d;
-                    int oi = (base + i) * c + hi * d;
-                    float rowLse = lse[bh * t + i];
-                    float di = 0f;
+                    float acc = 0f;
                     for (int dd = 0; dd < d; dd++) {
-                        di += dout[oi + dd] * out[oi + dd];
+                        acc += dout[oOff + i * c + dd] * out[oOff + i * c + dd];
                     }
-                    int jEnd = causal ? i + 1 : t;
-                    for (int j0 = 0; j0 < jEnd; j0 += TILE) {
-                        int n = Math.min(TILE, jEnd - j0);
-                        scores(p, qkv, qi, kt, j0, n, t, d, scale);
-                        for (int j = 0; j < n; j++) {
-                            p[j] = (float) Math.exp(p[j] - rowLse);
+                    di[i] = acc;
+                }
+                for (int j0 = 0; j0 < t; j0 += tile) {
+                    int n = Math.min(tile, t - j0);
+                    int tileRows = j0 * 3 * c;
+                    Gemm.sgemm(false, true, t, n, d, qkv, qOff, 3 * c, qkv, kOff + tileRows, 3 * c, p, 0, n, false);
+                    for (int i = 0; i < t; i++) {
+                        int row = i * n;
+                        int valid = causal ? Math.max(0, Math.min(n, i - j0 + 1)) : n;
+                        float rowLse = lse[bh * t + i];
+                        for (int j = 0; j < valid; j++) {
+                            p[row + j] = (float) Math.exp(p[row + j] * scale - rowLse);
                         }
-                        Arrays.fill(dp, 0, n, 0f);
-                        for (int dd = 0; dd < d; dd++) {
-                            float g = dout[oi + dd];
-                            int vo = dd * t + j0;
-                            for (int j = 0; j < n; j++) {
-                                dp[j] += g * vt[vo + j];
-                            }
-                        }
+                        Arrays.fill(p, row + valid, row + n, 0f);
+                    }
+                    Gemm.sgemm(true, false, n, d, t, p, 0, n, dout, oOff, c, dqkv, vOff + tileRows, 3 * c, true);
+                    Gemm.sgemm(false, true, t, n, d, dout, oOff, c, qkv, vOff + tileRows, 3 * c, dp, 0, n, false);
+                    for (int i = 0; i < t; i++) {
+                        int row = i * n;
                         for (int j = 0; j < n; j++) {
-                            int kj = (base + j0 + j) * 3 * c + c + hi * d;
-                            int vj = kj + c;
-                            float pj = p[j];
-                            for (int dd = 0; dd < d; dd++) {
-                                dqkv[vj + dd] += pj * dout[oi + dd];
-                            }
-                            float ds = pj * (dp[j] - di) * scale;
-                            for (int dd = 0; dd < d; dd++) {
-                                dqkv[qi + dd] += ds * qkv[kj + dd];
-                                dqkv[kj + dd] += ds * qkv[qi + dd];
-                            }
+                            dp[row + j] = scale * p[row + j] * (dp[row + j] - di[i]);
                         }
                     }
+                    Gemm.sgemm(false, false, t, d, n, dp, 0, n, qkv, kOff + tileRows, 3 * c, dqkv, qOff, 3 * c, true);
+                    Gemm.sgemm(true, false, n, d, t, dp, 0, n, qkv, qOff, 3 * c, dqkv, kOff + tileRows, 3 * c, true);
                 }
             }
         });
-    }
-
-    /** {@code tile[j] = scale · q·k_{j0+j}} for {@code j < n}, K given transposed [D, T]. */
-    private static void scores(float[] tile, float[] qkv, int qi, float[] kt, int j0, int n, int t, int d, float scale) {
-        Arrays.fill(tile, 0, n, 0f);
-        for (int dd = 0; dd < d; dd++) {
-            float q = qkv[qi + dd] * scale;
-            int ko = dd * t + j0;
-            for (int j = 0; j < n; j++) {
-                tile[j] += q * kt[ko + j];
-            }
-        }
     }
 }

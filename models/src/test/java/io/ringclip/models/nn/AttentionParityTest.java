@@ -17,7 +17,8 @@ class AttentionParityTest {
     @ParameterizedTest(name = "B={0} T={1} H={2} D={3} causal={4}")
     @CsvSource({
             "2, 1, 2, 8, false", "2, 7, 2, 8, true", "3, 32, 4, 8, false", "2, 33, 4, 8, true",
-            "2, 50, 4, 32, false", "1, 77, 3, 16, true", "1, 100, 2, 4, false"})
+            "2, 50, 4, 32, false", "2, 64, 2, 8, true", "1, 77, 3, 16, true", "1, 100, 2, 4, false",
+            "1, 129, 2, 8, true"})
     void flashMatchesPlainValuesAndGradients(int b, int t, int h, int d, boolean causal) {
         SplittableRandom rng = new SplittableRandom(t * 31L + h);
         int c = h * d;
