@@ -35,6 +35,7 @@ public final class Worker implements Callable<Worker.Outcome> {
     public record Outcome(int rank, int finalStep, double lastLoss, EvalResult finalEval, float[] params) {}
 
     private final TrainConfig cfg;
+    private final ModelConfig modelCfg;
     private final WorkerComm comm;
     private final BpeTokenizer tokenizer;
     private final RunObserver observer;
@@ -42,9 +43,10 @@ public final class Worker implements Callable<Worker.Outcome> {
     private final int gemmThreads;
     private final Path resumeDir;
 
-    public Worker(TrainConfig cfg, WorkerComm comm, BpeTokenizer tokenizer, RunObserver observer, boolean overlap,
-                  int gemmThreads, Path resumeDir) {
+    public Worker(TrainConfig cfg, ModelConfig modelCfg, WorkerComm comm, BpeTokenizer tokenizer, RunObserver observer,
+                  boolean overlap, int gemmThreads, Path resumeDir) {
         this.cfg = cfg;
+        this.modelCfg = modelCfg;
         this.comm = comm;
         this.tokenizer = tokenizer;
         this.observer = comm.rank() == 0 ? observer : RunObserver.NONE;
@@ -57,7 +59,6 @@ public final class Worker implements Callable<Worker.Outcome> {
     public Outcome call() throws IOException {
         int rank = comm.rank();
         int world = comm.worldSize();
-        ModelConfig modelCfg = ModelConfig.named(cfg.model());
         if (tokenizer.vocabSize() > modelCfg.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary larger than the model's: tokenizer="
                     + tokenizer.vocabSize() + ", model=" + modelCfg.vocabSize());
