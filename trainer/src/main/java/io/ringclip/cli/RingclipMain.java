@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 AdminCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                WorkerCommand.class,
         })
 public final class RingclipMain implements Runnable {
 

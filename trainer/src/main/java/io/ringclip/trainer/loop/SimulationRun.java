@@ -93,8 +93,19 @@ public final class SimulationRun {
                 observer.wallNanos(), outcomes, outDir);
     }
 
-    /** A BPE tokenizer learned from the training captions, sized to the model's vocabulary; saved into the run dir. */
-    static BpeTokenizer trainTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
+    /**
+     * A BPE tokenizer learned from the training captions, sized to the model's vocabulary; saved
+     * into the run dir. Deterministic (corpus order and tie-breaking are fixed), so every process
+     * of a cluster job that trains it gets the same vocabulary.
+     */
+    public static BpeTokenizer trainTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
+        BpeTokenizer tok = learnTokenizer(cfg, modelCfg);
+        tok.save(Path.of(cfg.outDir()).resolve(TrainingCheckpoint.TOKENIZER_DIR));
+        return tok;
+    }
+
+    /** As {@link #trainTokenizer} without saving it. */
+    public static BpeTokenizer learnTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
         try (DataSource source = DataSources.open(cfg.data(), Split.TRAIN, modelCfg.imageSize(), modelCfg.channels(), cfg.seed())) {
             int n = Math.min(source.size(), TOKENIZER_CORPUS);
             List<String> captions = new ArrayList<>(n);
@@ -102,9 +113,7 @@ public final class SimulationRun {
                 captions.add(source.caption(i));
             }
             captions.addAll(source.classNames());
-            BpeTokenizer tok = BpeTrainer.train(captions, modelCfg.vocabSize());
-            tok.save(Path.of(cfg.outDir()).resolve(TrainingCheckpoint.TOKENIZER_DIR));
-            return tok;
+            return BpeTrainer.train(captions, modelCfg.vocabSize());
         }
     }
 }
