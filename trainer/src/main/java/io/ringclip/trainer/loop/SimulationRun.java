@@ -89,7 +89,7 @@ public final class SimulationRun {
     }
 
     /** A BPE tokenizer learned from the training captions, sized to the model's vocabulary; saved into the run dir. */
-    static BpeTokenizer trainTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
+    public static BpeTokenizer trainTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
         try (DataSource source = DataSources.open(cfg.data(), Split.TRAIN, modelCfg.imageSize(), modelCfg.channels(), cfg.seed())) {
             int n = Math.min(source.size(), TOKENIZER_CORPUS);
             List<String> captions = new ArrayList<>(n);
