@@ -70,7 +70,7 @@ final class TestCoordinator implements AutoCloseable {
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10));
         ClientOptions client = ClientOptions.defaults().withToken(JOB_TOKEN).withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1));
         ClusterWorker worker = new ClusterWorker(options, id -> CoordinatorClient.connect(target(), id, client),
-                line -> log.add(workerId + ": " + line));
+                line -> log.add(java.time.Instant.now() + " " + workerId + ": " + line));
         CompletableFuture<ClusterWorker.Result> result = new CompletableFuture<>();
         Thread.ofPlatform().name("test-worker-" + workerId).daemon().start(() -> {
             try {
