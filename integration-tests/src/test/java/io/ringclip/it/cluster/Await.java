@@ -9,13 +9,13 @@ import java.util.function.Supplier;
  * shared machine makes a test slower, never wrong); the timeout message shows the last value seen.
  * A poll that throws (a coordinator that is restarting) counts as "not yet".
  */
-final class Await {
+public final class Await {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     private Await() {}
 
-    static <T> T until(String what, Duration timeout, Supplier<T> probe, Predicate<? super T> done) {
+    public static <T> T until(String what, Duration timeout, Supplier<T> probe, Predicate<? super T> done) {
         long deadlineNs = System.nanoTime() + timeout.toNanos();
         T last = null;
         RuntimeException lastError = null;

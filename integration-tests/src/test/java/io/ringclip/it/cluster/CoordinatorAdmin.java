@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * port, with the admin token (which the coordinator also accepts for launch calls). Every call
  * has a deadline.
  */
-final class CoordinatorAdmin implements AutoCloseable {
+public final class CoordinatorAdmin implements AutoCloseable {
 
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
 
@@ -29,25 +29,25 @@ final class CoordinatorAdmin implements AutoCloseable {
     private final AdminGrpc.AdminBlockingStub admin;
     private final LaunchGrpc.LaunchBlockingStub launch;
 
-    CoordinatorAdmin(String host, int port, String adminToken) {
+    public CoordinatorAdmin(String host, int port, String adminToken) {
         this.channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         var auth = MetadataUtils.newAttachHeadersInterceptor(AuthHeaders.bearer(adminToken));
         this.admin = AdminGrpc.newBlockingStub(channel).withInterceptors(auth);
         this.launch = LaunchGrpc.newBlockingStub(channel).withInterceptors(auth);
     }
 
-    ListWorkersResponse workers() {
+    public ListWorkersResponse workers() {
         return admin.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .listWorkers(ListWorkersRequest.getDefaultInstance());
     }
 
-    List<JobStatus> jobs() {
+    public List<JobStatus> jobs() {
         return admin.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .listJobs(ListJobsRequest.getDefaultInstance())
                 .getJobsList();
     }
 
-    JobStatus submit(JobSpec spec) {
+    public JobStatus submit(JobSpec spec) {
         return launch.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
     }
