@@ -100,13 +100,20 @@ public final class CoordinatorRendezvous implements Rendezvous, AssignmentListen
 
     /** Blocks until a RUNNING generation newer than the last one returned; see the class comment for stops. */
     @Override
-    public RendezvousResult await(Duration timeout) {
+    public synchronized RendezvousResult await(Duration timeout) {
+        return awaitRunningAfter(returnedGeneration, timeout);
+    }
+
+    /**
+     * Blocks until a RUNNING generation newer than {@code generation}; passing the generation of a
+     * ring that failed to connect retries it while the coordinator still publishes it.
+     */
+    public RendezvousResult awaitRunningAfter(long generation, Duration timeout) {
         Assignment a;
         synchronized (this) {
-            long after = returnedGeneration;
-            a = awaitMatching(x -> x.getState() == AssignmentState.ASSIGNMENT_STATE_RUNNING && x.getGeneration() > after,
-                    timeout, "a running ring after generation " + (after == Long.MIN_VALUE ? "none" : after));
-            returnedGeneration = a.getGeneration();
+            a = awaitMatching(x -> x.getState() == AssignmentState.ASSIGNMENT_STATE_RUNNING && x.getGeneration() > generation,
+                    timeout, "a running ring after generation " + (generation == Long.MIN_VALUE ? "none" : generation));
+            returnedGeneration = Math.max(returnedGeneration, a.getGeneration());
             jobId = a.getJobId();
         }
         return toResult(a, jobToken);

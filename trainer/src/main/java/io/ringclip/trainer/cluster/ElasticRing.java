@@ -50,22 +50,30 @@ public final class ElasticRing implements AutoCloseable {
 
     /**
      * Closes the current communicator (if any), waits for the next RUNNING generation and connects
-     * to its peers. If connecting fails (a peer vanished, or the coordinator moved on meanwhile) it
-     * waits for the generation after that, until {@code timeout}.
+     * to its peers. If connecting fails while the coordinator still publishes that generation (a
+     * peer is slow to come up, e.g. a newcomer still preparing), it tries the same ring again; if
+     * the coordinator moved on (a peer vanished and was evicted), it takes the newer one. All
+     * until {@code timeout}.
      *
      * @throws JobStoppedException the coordinator says this worker's job is over
      * @throws IllegalStateException no ring within {@code timeout}
      */
     public void connectNext(Duration timeout) {
         long deadlineNs = System.nanoTime() + timeout.toNanos();
+        Communicator old = comm.communicator();
+        long after = old == null ? Long.MIN_VALUE : old.generation();
         closeCurrent();
         while (true) {
-            RendezvousResult r = rendezvous.await(Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())));
+            RendezvousResult r = rendezvous.awaitRunningAfter(after, Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())));
             Communicator c;
             try {
                 c = endpoint.connect(r);
             } catch (CollectiveException e) {
-                log.accept("connecting the ring failed, waiting for the next generation: " + e.getMessage());
+                if (System.nanoTime() - deadlineNs > 0) {
+                    throw new IllegalStateException("no ring within the deadline: timeout=" + timeout + ", last_error=" + e.getMessage(), e);
+                }
+                log.accept("connecting the ring failed, retrying while generation " + r.generation() + " is current: " + e.getMessage());
+                after = r.generation() - 1; // the same generation again, or any newer one
                 continue;
             }
             comm.swap(c);

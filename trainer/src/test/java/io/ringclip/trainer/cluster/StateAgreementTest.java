@@ -22,7 +22,7 @@ class StateAgreementTest {
             new ParamSpan("visual.proj", 0, 4, new int[] {2, 2}), new ParamSpan("logit_scale", 4, 3, new int[] {3}));
 
     /** A rank's state whose every number is derived from {@code tag}, so ranks differ everywhere. */
-    private static StateSync.State state(int step, float tag) {
+    static StateSync.State state(int step, float tag) {
         float[] params = new float[7];
         float[] m = new float[7];
         float[] v = new float[7];
