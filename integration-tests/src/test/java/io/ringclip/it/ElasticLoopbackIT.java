@@ -43,6 +43,7 @@ class ElasticLoopbackIT {
     Path tmp;
 
     private final List<RingclipProcess> processes = new ArrayList<>();
+    private long coordinatorKillUnixMs;
 
     @Test
     void shouldSurviveAWorkerKillAndACoordinatorRestartWithoutRestartingWorkers() throws Exception {
@@ -109,7 +110,7 @@ class ElasticLoopbackIT {
                     survivorRecoveryLines(workers));
 
             // 3. SIGKILL the coordinator and restart it on the same journal and port
-            long stepBeforeRestart = progressed.getStep();
+            coordinatorKillUnixMs = System.currentTimeMillis();
             coordinator.kill();
             coordinator = startCoordinator(port, journal, "coordinator-restarted");
         }
@@ -117,15 +118,23 @@ class ElasticLoopbackIT {
             JobStatus listed = until("the job listed after the restart", Duration.ofSeconds(60),
                     () -> admin.listJobs().stream().filter(j -> j.getJobId().equals(jobId)).findFirst().orElse(null), j -> j != null);
             long lastGeneration = listed.getGeneration();
-            until("the job to continue after the restart", Duration.ofSeconds(90), () -> admin.getJob(jobId),
+            JobStatus continued = until("the job to continue after the restart", Duration.ofSeconds(90), () -> admin.getJob(jobId),
                     j -> j.getGeneration() > lastGeneration && j.getWorldSize() == 2
                             && (j.getState() == JobState.JOB_STATE_RUNNING || j.getState() == JobState.JOB_STATE_FINISHED));
+            long runningAgainAfterMs = System.currentTimeMillis() - coordinatorKillUnixMs;
             JobStatus done = until("the job to finish", Duration.ofSeconds(180), () -> admin.getJob(jobId),
                     j -> j.getState() == JobState.JOB_STATE_FINISHED || j.getState() == JobState.JOB_STATE_FAILED);
             assertEquals(JobState.JOB_STATE_FINISHED, done.getState(), done.getReason());
             assertEquals(STEPS, done.getStep());
             for (int i = 0; i < 2; i++) {
                 assertEquals(0, workers.get(i).awaitExit(Duration.ofSeconds(60)), "exit code of " + workers.get(i).name());
+            }
+            System.out.printf(Locale.ROOT, "ELASTIC RESTART: coordinator_kill_unix_ms=%d, running_again_seen_after_ms=%d, "
+                            + "generation=%d, survivor_logs=%s%n", coordinatorKillUnixMs, runningAgainAfterMs, continued.getGeneration(),
+                    survivorRecoveryLines(workers));
+            for (RingclipProcess w : workers.subList(0, 2)) {
+                w.log().lines().filter(l -> l.contains("elastic:") || l.contains("ring connected"))
+                        .forEach(l -> System.out.println("ELASTIC LOG " + w.name() + " " + l));
             }
             assertLossFellAtWorldSize2(done);
         }
