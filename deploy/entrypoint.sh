@@ -8,6 +8,7 @@
 #                                         JVM reads the cgroup limit); the rest is for direct
 #                                         buffers (Netty), metaspace and thread stacks
 #   -XX:+ExitOnOutOfMemoryError           die loudly so the orchestrator restarts the container
+#   -Djava.awt.headless=true              image decoding (java.awt.image) without a display
 # Environment: RINGCLIP_MAX_RAM_PERCENTAGE (default 75), RINGCLIP_JAVA_OPTS (extra JVM flags).
 set -euo pipefail
 home=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -19,5 +20,6 @@ exec "$java" \
   -XX:+UseParallelGC \
   -XX:MaxRAMPercentage="${RINGCLIP_MAX_RAM_PERCENTAGE:-75}" \
   -XX:+ExitOnOutOfMemoryError \
+  -Djava.awt.headless=true \
   ${RINGCLIP_JAVA_OPTS:-} \
   -jar "$home/ringclip.jar" "$@"

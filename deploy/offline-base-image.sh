@@ -21,13 +21,16 @@ jdk=${RINGCLIP_BASE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 image=${RINGCLIP_BASE_IMAGE:-eclipse-temurin:25-jre}
 export DOCKER_BUILDKIT=0
 
-# Netty/gRPC need naming, logging, management, unsupported (Unsafe), DNS and EC crypto; the
-# trainer needs the Vector API; java.sql/java.xml for Jackson and Micrometer's optional types;
-# java.net.http + jdk.httpserver for HTTP clients/metrics servers; jdk.management for process
-# CPU/memory metrics; jdk.jfr + jdk.jcmd for profiling a running container.
-modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,
-modules+=jdk.unsupported,jdk.naming.dns,jdk.crypto.ec,jdk.incubator.vector,jdk.httpserver,
-modules+=jdk.management,jdk.jfr,jdk.jcmd,jdk.zipfs,jdk.charsets
+# The Java SE platform (java.se: what a JRE offers; the trainer decodes images with java.desktop's
+# java.awt.image/ImageIO, Jackson and Micrometer touch java.sql/java.xml) plus the JDK modules a
+# service needs: jdk.unsupported (Netty's Unsafe use), jdk.naming.dns, jdk.crypto.ec, the Vector
+# API (jdk.incubator.vector), jdk.httpserver (the /metrics endpoint), jdk.management (process
+# CPU/memory metrics), jdk.jfr + jdk.jcmd (profiling a running container), zipfs and charsets.
+modules=java.se,jdk.unsupported,jdk.naming.dns,jdk.crypto.ec,jdk.incubator.vector,jdk.httpserver,
+modules+=jdk.management,jdk.jfr,jdk.jcmd,jdk.zipfs,jdk.charsets,jdk.localedata
+# Containers are headless: drop the X11-only AWT libraries (the JVM then loads libawt_headless),
+# so the image needs no X11 client libraries.
+x11_only_libs=(libawt_xawt.so libjawt.so libsplashscreen.so)
 
 log() { echo "offline-base-image: $*" >&2; }
 fail() { log "error: $*"; exit 1; }
@@ -72,6 +75,7 @@ chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --compress=zip-6 --output "$rootfs$java_home" 2>&1 | grep -v 'incubator modules' >&2 || true
 [[ -x $rootfs$java_home/bin/java ]] || fail "jlink produced no runtime"
+for lib in "${x11_only_libs[@]}"; do rm -f "$rootfs$java_home/lib/$lib"; done
 
 cp -L /bin/bash "$rootfs/usr/bin/bash"
 cp -L "$busybox" "$rootfs/usr/bin/busybox"

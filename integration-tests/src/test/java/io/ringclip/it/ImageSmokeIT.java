@@ -11,12 +11,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 
-/** The image runs the CLI through its entrypoint, with the JVM flags the entrypoint promises. */
+/**
+ * The image runs the CLI through its entrypoint, with the JVM flags the entrypoint promises, and
+ * its Java runtime can train.
+ */
 @ExtendWith(RingclipImage.class)
-@Timeout(180)
+@Timeout(300)
 class ImageSmokeIT {
 
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TRAIN_TIMEOUT = Duration.ofMinutes(4);
     private static final long MEMORY_LIMIT_BYTES = 512L << 20;
 
     @Test
@@ -43,10 +47,26 @@ class ImageSmokeIT {
         assertTrue(out.contains("-XX:+ExitOnOutOfMemoryError"), () -> "output:\n" + out);
     }
 
-    /** Runs the image once with the given settings and returns stdout + stderr. */
+    /**
+     * The image's runtime has every module training needs (image decoding uses java.desktop, the
+     * kernels the Vector API): two real steps of the tiny model in simulation mode, then the eval.
+     */
+    @Test
+    void shouldTrainInSimulationModeInsideTheContainer() {
+        String out = runToCompletion(TRAIN_TIMEOUT, c -> c.withCommand(
+                "train", "--workers=1", "--steps=2", "--batch=4", "--out=/tmp/run"));
+        assertTrue(out.contains("done: 2 steps"), () -> "output:\n" + out);
+        assertTrue(out.contains("final zero-shot accuracy"), () -> "output:\n" + out);
+    }
+
     private static String runToCompletion(UnaryOperator<GenericContainer<?>> settings) {
+        return runToCompletion(RUN_TIMEOUT, settings);
+    }
+
+    /** Runs the image once with the given settings and returns stdout + stderr. */
+    private static String runToCompletion(Duration timeout, UnaryOperator<GenericContainer<?>> settings) {
         try (GenericContainer<?> container = settings.apply(new GenericContainer<>(RingclipImage.NAME)
-                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(RUN_TIMEOUT)))) {
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(timeout)))) {
             container.start();
             return container.getLogs();
         }

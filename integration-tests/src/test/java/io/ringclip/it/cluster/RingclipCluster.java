@@ -1,8 +1,11 @@
 package io.ringclip.it.cluster;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
 import io.ringclip.it.docker.RingclipImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,18 +37,24 @@ final class RingclipCluster implements AutoCloseable {
     static final int GRPC_PORT = 7070;
     static final int METRICS_PORT = 9090;
     static final String JOURNAL_DIR = "/var/lib/ringclip/journal";
+    /** A Docker volume shared by all workers, as `checkpoints` is under docker-compose. */
+    static final String CHECKPOINTS_DIR = "/checkpoints";
+    /** A worker whose ring broke exits non-zero; Docker restarts it and it re-joins (compose: restart: on-failure). */
+    private static final int WORKER_RESTARTS = 5;
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final int WORKER_MEMORY_MIB = 1024;
 
     private final String name;
     private final Network network = Network.newNetwork();
+    private final String checkpointsVolume;
     private final GenericContainer<?> coordinator;
     private final List<GenericContainer<?>> workers = new ArrayList<>();
     private CoordinatorAdmin admin;
 
     private RingclipCluster(String name) {
         this.name = name;
+        this.checkpointsVolume = "ringclip-it-" + name + "-" + Long.toString(System.nanoTime(), 36);
         this.coordinator = new GenericContainer<>(RingclipImage.NAME)
                 .withNetwork(network)
                 .withNetworkAliases("coordinator")
@@ -80,7 +89,10 @@ final class RingclipCluster implements AutoCloseable {
                 .withNetwork(network)
                 .withNetworkAliases(id)
                 .withCreateContainerCmdModifier(cmd -> cmd.withHostName(id)
-                        .getHostConfig().withMemory((long) WORKER_MEMORY_MIB << 20))
+                        .getHostConfig()
+                        .withMemory((long) WORKER_MEMORY_MIB << 20)
+                        .withRestartPolicy(RestartPolicy.onFailureRestart(WORKER_RESTARTS))
+                        .withBinds(new Bind(checkpointsVolume, new Volume(CHECKPOINTS_DIR))))
                 .withCommand(ClusterCommands.worker(id, "coordinator:" + GRPC_PORT, JOB_TOKEN));
         workers.add(worker);
         worker.start();
@@ -174,6 +186,11 @@ final class RingclipCluster implements AutoCloseable {
             saveLogsAndStop(workers.get(i), logDir.resolve("worker-" + i + ".log"));
         }
         network.close();
+        try {
+            docker().removeVolumeCmd(checkpointsVolume).exec();
+        } catch (RuntimeException e) {
+            // never created (no worker started) or already gone
+        }
     }
 
     private static void saveLogsAndStop(GenericContainer<?> container, Path log) {

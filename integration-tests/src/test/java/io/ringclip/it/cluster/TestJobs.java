@@ -9,6 +9,9 @@ import io.ringclip.coordinator.api.JobSpec;
  */
 final class TestJobs {
 
+    /** Workers that restart after a fault resume from the latest checkpoint (shared volume). */
+    static final int CHECKPOINT_EVERY = 4;
+
     private TestJobs() {}
 
     /** A job of {@code steps} optimizer steps that runs with {@code minWorkers..maxWorkers} workers. */
@@ -23,9 +26,9 @@ final class TestJobs {
                 lr: 0.002
                 warmup: 2
                 eval-every: 0
-                checkpoint-every: 0
-                out: /tmp/ringclip-run
-                """.formatted(steps);
+                checkpoint-every: %d
+                out: %s/%s
+                """.formatted(steps, CHECKPOINT_EVERY, RingclipCluster.CHECKPOINTS_DIR, name);
         return JobSpec.newBuilder()
                 .setName(name)
                 .setSpecText(yaml)

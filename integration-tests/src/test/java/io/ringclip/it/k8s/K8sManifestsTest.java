@@ -100,6 +100,7 @@ class K8sManifestsTest {
 
         TrainConfig spec = TrainConfigFiles.parse(specText, true, "ConfigMap " + jobConfigMap.getMetadata().getName()).build();
         assertEquals(spec.steps(), Integer.parseInt(flag(c, "--steps")), "--steps must match steps in the spec");
+        assertTrue(spec.outDir().startsWith("/checkpoints/"), "the run directory is on the workers' shared checkpoints volume: out=" + spec.outDir());
         int replicas = manifests.get(StatefulSet.class, "ringclip-worker").getSpec().getReplicas();
         int minWorkers = Integer.parseInt(flag(c, "--min-workers"));
         int maxWorkers = Integer.parseInt(flag(c, "--max-workers"));
@@ -138,7 +139,10 @@ class K8sManifestsTest {
         assertEquals("metadata.name", fieldRef(worker, flag(worker, "--worker-id")), "worker id = stable pod name");
         assertEquals("status.podIP", fieldRef(worker, flag(worker, "--host")));
         assertTrue(containerPorts(worker).contains(Integer.parseInt(flag(worker, "--data-port"))));
-        assertNotNull(worker.getLivenessProbe(), "worker liveness probe");
+        Volume checkpoints = volumeMountedAt(workers.getSpec().getTemplate().getSpec(), worker, "/checkpoints");
+        PersistentVolumeClaim claim = manifests.get(PersistentVolumeClaim.class, checkpoints.getPersistentVolumeClaim().getClaimName());
+        assertEquals(List.of("ReadWriteMany"), claim.getSpec().getAccessModes(),
+                "every worker resumes from the same checkpoints, whatever rank it gets after a restart");
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  */
 public final class ClipModel {
 
-    /** CLIP's initial logit scale log(1/0.07) and the clamp on exp(scale): 100. */
+    /** CLIP's initial logit_scale, log(1/0.07); the loss clamps exp(logit_scale) at 100 ({@code ClipLoss}). */
     public static final float CLIP_INIT_LOGIT_SCALE = (float) Math.log(1 / 0.07);
     public static final float SIGLIP_INIT_LOGIT_SCALE = (float) Math.log(10);
     public static final float SIGLIP_INIT_LOGIT_BIAS = -10f;

@@ -99,7 +99,7 @@ public final class ClusterWorker {
                 ClusterStateSync sync = new ClusterStateSync(ring, options.generationTimeout(), options.ringTimeout(), log);
                 Worker.Outcome outcome;
                 try (ClusterObserver observer = new ClusterObserver(client, sync, 1000, log)) {
-                    outcome = new Worker(cfg, ring.comm(), tokenizer, observer, true, options.gemmThreads(), checkpoint.orElse(null))
+                    outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, true, options.gemmThreads(), checkpoint.orElse(null))
                             .withStateSync(sync)
                             .call();
                 }

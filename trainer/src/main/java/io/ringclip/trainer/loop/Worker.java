@@ -36,6 +36,7 @@ public final class Worker implements Callable<Worker.Outcome> {
     public record Outcome(int rank, int finalStep, double lastLoss, EvalResult finalEval, float[] params) {}
 
     private final TrainConfig cfg;
+    private final ModelConfig modelCfg;
     private final WorkerComm comm;
     private final BpeTokenizer tokenizer;
     private final RunObserver observer;
@@ -44,9 +45,10 @@ public final class Worker implements Callable<Worker.Outcome> {
     private final Path resumeDir;
     private StateSync stateSync;
 
-    public Worker(TrainConfig cfg, WorkerComm comm, BpeTokenizer tokenizer, RunObserver observer, boolean overlap,
-                  int gemmThreads, Path resumeDir) {
+    public Worker(TrainConfig cfg, ModelConfig modelCfg, WorkerComm comm, BpeTokenizer tokenizer, RunObserver observer,
+                  boolean overlap, int gemmThreads, Path resumeDir) {
         this.cfg = cfg;
+        this.modelCfg = modelCfg;
         this.comm = comm;
         this.tokenizer = tokenizer;
         this.observer = observer;
@@ -69,7 +71,6 @@ public final class Worker implements Callable<Worker.Outcome> {
 
     @Override
     public Outcome call() throws IOException {
-        ModelConfig modelCfg = ModelConfig.named(cfg.model());
         if (tokenizer.vocabSize() > modelCfg.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary larger than the model's: tokenizer="
                     + tokenizer.vocabSize() + ", model=" + modelCfg.vocabSize());
