@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Copies blocks of op(A) and op(B) into the panel layouts {@link MicroKernel6x16} reads (mr = 6, nr = 16), so the
+ * Copies blocks of op(A) and op(B) into the panel layouts the register tiles read
+ * ({@link MicroKernel6x16}: mr = 6, nr = 16; {@link MicroKernel6x32}: mr = 6, nr = 32), so the
  * kernel streams both operands contiguously whatever the transposes and leading dimensions.
  *
  * <pre>
@@ -94,6 +95,18 @@ final class GemmPacking {
                 int d = dst + p * 16;
                 FloatVector.fromArray(S, b, s).intoArray(bp, d);
                 FloatVector.fromArray(S, b, s + 8).intoArray(bp, d + 8);
+            }
+            return;
+        }
+        if (cols == 32 && nr == 32) {
+            // The full 32-column panel of the AVX-512 tile: four 8-float copies per row.
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * ldb;
+                int d = dst + p * 32;
+                FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                FloatVector.fromArray(S, b, s + 8).intoArray(bp, d + 8);
+                FloatVector.fromArray(S, b, s + 16).intoArray(bp, d + 16);
+                FloatVector.fromArray(S, b, s + 24).intoArray(bp, d + 24);
             }
             return;
         }
