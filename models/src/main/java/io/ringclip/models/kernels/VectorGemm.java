@@ -18,7 +18,8 @@ package io.ringclip.models.kernels;
  * only a transposed A is packed. Packing a non-transposed A (strided writes) measured 20–40 % of
  * the time of 12800×128×512 products, half the time of 50×32×50 heads, and reading it in place
  * made cache-resident 256³ NN 95 → 109 GFLOP/s (BENCHMARKS.md). Big products are cut into
- * parts along M (or along N when N &gt; M, so the repacked operand is the smaller one) and run on
+ * parts along K when K dwarfs M and N (weight gradients; see {@link #splitDepth}), else along M
+ * (or along N when N &gt; M, so the repacked operand is the smaller one) and run on
  * {@link GemmWorkers}; small products run on the calling thread with no allocation (pack buffers
  * are thread-local and grow once). Stateless apart from the thread-local buffers: thread-safe.
  */
@@ -30,6 +31,10 @@ public final class VectorGemm implements GemmKernel {
     private static final int MIN_PART_EXTENT = 384;
     /** Parts per thread for large products: lets a thread that got the CPU take over a slow thread's share. */
     private static final int PARTS_PER_THREAD = 4;
+    /** k split across threads (instead of rows or columns) when k ≥ this × max(m, n): dW products. */
+    static final int DEPTH_SPLIT_RATIO = 4;
+    /** A k-split part covers at least this much depth, so its packing and partial C stay small next to its FMAs. */
+    private static final int MIN_PART_DEPTH = 256;
 
     private static final ThreadLocal<PackBuffers> BUFFERS = ThreadLocal.withInitial(PackBuffers::new);
 
@@ -130,6 +135,10 @@ public final class VectorGemm implements GemmKernel {
             blocked(transA, transB, 0, m, 0, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
             return;
         }
+        if (k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
+            splitDepth(threads, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
+            return;
+        }
         boolean splitRows = m >= n;
         int extent = splitRows ? m : n;
         int unit = splitRows ? MR : tile.nr;
@@ -145,6 +154,48 @@ public final class VectorGemm implements GemmKernel {
                 blocked(transA, transB, 0, m, from, to, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
             }
         });
+    }
+
+    /**
+     * Splits k (the weight-gradient products dW = dYᵀ·X, e.g. TN 128×128×12800): part q computes
+     * the partial product over its k-range [q·depth, (q+1)·depth). Part 0 writes C itself (with the
+     * caller's accumulate flag); part q ≥ 1 writes its own m×n slice of the caller's partials
+     * buffer, which is then added into C in part order, so the result does not depend on which
+     * thread ran which part. Unlike a row or column split, no operand is packed twice: each part
+     * packs only its k-range of A and B, and the extra work is (parts − 1)·m·n additions.
+     */
+    private void splitDepth(int threads, boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOffset, int lda,
+                            float[] b, int bOffset, int ldb,
+                            float[] c, int cOffset, int ldc,
+                            boolean accumulate) {
+        int parts = Math.max(1, Math.min(threads * PARTS_PER_THREAD, k / MIN_PART_DEPTH));
+        int depth = roundUp(ceilDiv(k, parts), 16);
+        int partsUsed = ceilDiv(k, depth);
+        int slice = m * n;
+        float[] partials = BUFFERS.get().partials((partsUsed - 1) * slice);
+        GemmWorkers.run(threads, partsUsed, part -> {
+            int k0 = part * depth;
+            int kPart = Math.min(k, k0 + depth) - k0;
+            int aPart = aOffset + (transA ? k0 * lda : k0);
+            int bPart = bOffset + (transB ? k0 : k0 * ldb);
+            if (part == 0) {
+                blocked(transA, transB, 0, m, 0, n, kPart, a, aPart, lda, b, bPart, ldb, c, cOffset, ldc, accumulate);
+            } else {
+                blocked(transA, transB, 0, m, 0, n, kPart, a, aPart, lda, b, bPart, ldb,
+                        partials, (part - 1) * slice, n, false);
+            }
+        });
+        for (int part = 1; part < partsUsed; part++) {
+            int base = (part - 1) * slice;
+            for (int i = 0; i < m; i++) {
+                int ci = cOffset + i * ldc;
+                int pi = base + i * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += partials[pi + j];
+                }
+            }
+        }
     }
 
     /** threads parts at least; up to PARTS_PER_THREAD × threads while each keeps MIN_PART_EXTENT. */
@@ -300,6 +351,16 @@ public final class VectorGemm implements GemmKernel {
                 a = new float[size];
             }
             return a;
+        }
+
+        /** The calling thread's partial C slices of a k-split product. */
+        private float[] partials = new float[0];
+
+        float[] partials(int size) {
+            if (partials.length < size) {
+                partials = new float[size];
+            }
+            return partials;
         }
 
         float[] packB(int size) {

@@ -80,6 +80,22 @@ class VectorGemmTest {
         GemmOracle.check(threaded, true, false, 70, 1000, 64, true, 8);
     }
 
+    @ParameterizedTest
+    @MethodSource("nativeTiles")
+    void shouldSplitDeepProductsAlongKAndAddThePartialsInto(VectorGemm.Tile tile) {
+        // k ≥ DEPTH_SPLIT_RATIO·max(m, n): parts along k, awkward m, n and k (last part shorter).
+        int[][] shapes = {{7, 13, 1500}, {30, 50, 2100}, {1, 1, 777}, {17, 40, 1030}};
+        long seed = 50;
+        for (int threads : new int[] {2, 3}) {
+            VectorGemm threaded = new VectorGemm(tile, GemmBlocking.DEFAULT, threads, 0);
+            for (int[] s : shapes) {
+                for (int t = 0; t < 4; t++) {
+                    GemmOracle.check(threaded, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], (seed & 1) == 0, seed++);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldZeroOrKeepCWhenKIsZero() {
         VectorGemm kernel = new VectorGemm();
