@@ -21,6 +21,9 @@ final class GemmPacking {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
+    /** Scratch for gather indices: j·ldb for the 8 rows of one gather (offsets from the gather's first row). */
+    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[8]);
+
     private GemmPacking() {}
 
     /**
@@ -121,6 +124,21 @@ final class GemmPacking {
 
     /** B stored n×k (op(B) = Bᵀ): read each B row contiguously, write it down a panel column. */
     private static void packTransposedBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
+        if (cols == nr && nr % 8 == 0) {
+            // Full panel: each packed row p is nr values one B row apart; gather them 8 at a time
+            // (vgatherdps) so the stores are whole contiguous vectors instead of nr·kc scalar stores.
+            int[] rowOffsets = ROW_OFFSETS.get();
+            for (int j = 0; j < 8; j++) {
+                rowOffsets[j] = j * ldb;
+            }
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * nr;
+                for (int j = 0; j < nr; j += 8) {
+                    FloatVector.fromArray(S, b, src + j * ldb + p, rowOffsets, 0).intoArray(bp, d + j);
+                }
+            }
+            return;
+        }
         for (int j = 0; j < nr; j++) {
             if (j < cols) {
                 int s = src + j * ldb;
