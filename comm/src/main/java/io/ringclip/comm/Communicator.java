@@ -5,10 +5,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Collective operations among the {@link #worldSize()} ranks of one membership generation.
  *
- * <p>Every rank must issue the same operations in the same order (as with MPI, NCCL and gloo);
- * operations run one after another on this communicator's own thread, so an async call returns at
- * once and the sync form is the async form joined. Data arrays belong to the operation until its
- * future completes.
+ * <p>Every rank must issue the same operations in the same order (as with MPI, NCCL and gloo), and
+ * all ranks need the same {@link CommConfig} sizes (segment, small-message threshold). Operations
+ * run one at a time in call order: an async call returns at once and runs on this communicator's
+ * own thread; a sync call runs in the caller's thread once the operations before it are done. Data
+ * arrays belong to the operation until it completes.
  *
  * <p>Failure is collective and loud: a lost peer, a malformed frame or a missed deadline fails the
  * operation in flight and every pending and future operation on every rank with a

@@ -35,8 +35,12 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Also write the rows to this CSV file.")
     Path csv;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed ops per size; the first is checked (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed ops per warm-up round, after one checked op (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "1",
+            description = "Keep warming up (JIT) for at least this long per size (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
 
     @Option(names = "--min-iters", defaultValue = "5", description = "Fewest timed ops per size (default: ${DEFAULT-VALUE}).")
     int minIters;
@@ -62,7 +66,7 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchOptions options = new BenchOptions(op(), world, BenchOptions.parseSizes(sizes), mode, wire, warmup,
-                minIters, maxIters, targetSeconds, segmentBytes, local, inFlight);
+                warmupSeconds, minIters, maxIters, targetSeconds, segmentBytes, local, inFlight);
         List<BenchResult> results = CollectiveBench.run(options, System.out);
         if (csv != null) {
             BenchTable.writeCsv(csv, results);

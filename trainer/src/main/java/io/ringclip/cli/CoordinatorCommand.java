@@ -32,7 +32,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Prometheus /metrics HTTP port (-1 = off, 0 = any free port). Default: off")
+            description = "HTTP port of Prometheus /metrics and /healthz (-1 = off, 0 = any free port). Default: off")
     int metricsPort;
 
     @Option(names = "--journal", paramLabel = "DIR", description = "Directory of the job journal; without it jobs live in memory only.")
@@ -62,12 +62,15 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) { // one line per record
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        }
         CoordinatorConfig config = CoordinatorConfig.of(MembershipConfig.of(heartbeatTimeout, joinTimeout, minWorkers))
                 .withTokens(blankToNull(jobToken), blankToNull(adminToken))
                 .withJournal(journal);
         PrintWriter out = spec.commandLine().getOut();
         CoordinatorServer server = CoordinatorServer.start(Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()), config);
-        MetricsHttpServer metrics = metricsPort < 0 ? null : MetricsHttpServer.start(new InetSocketAddress(metricsPort), server.meterRegistry());
+        MetricsHttpServer metrics = metricsPort < 0 ? null : MetricsHttpServer.start(new InetSocketAddress(metricsPort), server);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (metrics != null) {

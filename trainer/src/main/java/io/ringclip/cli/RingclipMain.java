@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 CoordinatorCommand.class,
                 AdminCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
+                WorkerCommand.class,
         })
 public final class RingclipMain implements Runnable {
 

@@ -41,13 +41,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SPEC", description = "synthetic[:SIZE] | fashion-mnist[:DIR] | csv:PATH | wds:PATTERN (default: synthetic).")
     String data;
 
-    @Option(names = "--batch", description = "Samples per worker per micro-step (default: 64).")
+    @Option(names = "--batch", description = "Samples per worker per micro-step (default: 32).")
     Integer batch;
 
-    @Option(names = "--steps", description = "Optimizer steps (default: 300).")
+    @Option(names = "--steps", description = "Optimizer steps (default: 250).")
     Integer steps;
 
-    @Option(names = "--lr", description = "Peak learning rate (default: 1e-3).")
+    @Option(names = "--lr", description = "Peak learning rate (default: 2e-3).")
     Double lr;
 
     @Option(names = "--warmup", description = "Warm-up steps (default: 10% of --steps).")

@@ -39,11 +39,16 @@ public final class RingReduceScatter {
                 int offset = partition.segmentOffset(chunk, k);
                 int length = partition.segmentLength(chunk, k);
                 ctx.receive(ctx.prev(), acc, 0, length);
-                op.accumulate(acc, 0, src, offset, length);
                 if (last) {
-                    op.finish(acc, 0, length, n);
-                    System.arraycopy(acc, 0, dst, dstOffset + (offset - partition.chunkOffset(chunk)), length);
+                    // reduce straight into dst: saves a copy of the chunk (dst may be src itself, in place)
+                    int at = dstOffset + (offset - partition.chunkOffset(chunk));
+                    if (dst != src || at != offset) {
+                        System.arraycopy(src, offset, dst, at, length);
+                    }
+                    op.accumulate(dst, at, acc, 0, length);
+                    op.finish(dst, at, length, n);
                 } else {
+                    op.accumulate(acc, 0, src, offset, length);
                     ctx.send(ctx.next(), acc, 0, length); // becomes segment k of step + 1
                 }
             }

@@ -14,7 +14,9 @@ import java.util.Locale;
  * @param sizesBytes buffer sizes in bytes (multiples of 4)
  * @param mode PROCESS: one JVM per rank on loopback; THREAD: ranks as threads in this JVM
  * @param wire element type on the wire
- * @param warmup untimed ops per size (the first one is checked)
+ * @param warmup untimed ops per size (the first one is checked); repeated in rounds until
+ *     {@code warmupSeconds} have passed, so the JIT has compiled the hot path before timing
+ * @param warmupSeconds minimum warm-up time per size
  * @param minIters fewest timed ops per size
  * @param maxIters most timed ops per size
  * @param targetSeconds the iteration count aims at about this much time per size
@@ -23,6 +25,7 @@ import java.util.Locale;
  * @param inFlightSegments sends outstanding per op before the sender waits (pipeline depth)
  */
 public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mode mode, WireFormat wire, int warmup,
+        double warmupSeconds,
         int minIters, int maxIters, double targetSeconds, int segmentBytes, boolean local, int inFlightSegments) {
 
     public enum Mode { PROCESS, THREAD }
@@ -39,7 +42,7 @@ public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mod
                 throw new IllegalArgumentException("size must be a multiple of 4 bytes in [4, 1 GiB]: size=" + s);
             }
         }
-        if (warmup < 1 || minIters < 1 || maxIters < minIters || targetSeconds <= 0) {
+        if (warmup < 1 || warmupSeconds < 0 || minIters < 1 || maxIters < minIters || targetSeconds <= 0) {
             throw new IllegalArgumentException("bad iteration settings: warmup=" + warmup + ", minIters=" + minIters
                     + ", maxIters=" + maxIters + ", targetSeconds=" + targetSeconds);
         }

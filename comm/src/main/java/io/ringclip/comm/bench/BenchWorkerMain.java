@@ -29,7 +29,7 @@ public final class BenchWorkerMain {
                 "ports=" + ports.stream().map(String::valueOf).collect(Collectors.joining(",")),
                 "op=" + o.op().cliName(),
                 "sizes=" + o.sizesBytes().stream().map(String::valueOf).collect(Collectors.joining(",")),
-                "wire=" + o.wire().name(), "warmup=" + o.warmup(), "minIters=" + o.minIters(),
+                "wire=" + o.wire().name(), "warmup=" + o.warmup(), "warmupSeconds=" + o.warmupSeconds(), "minIters=" + o.minIters(),
                 "maxIters=" + o.maxIters(), "targetSeconds=" + o.targetSeconds(), "segmentBytes=" + o.segmentBytes(), "inFlight=" + o.inFlightSegments());
     }
 
@@ -50,6 +50,7 @@ public final class BenchWorkerMain {
         int world = Integer.parseInt(a.get("world"));
         BenchOptions o = new BenchOptions(BenchOp.ofCliName(a.get("op")), world, BenchOptions.parseSizes(a.get("sizes")),
                 BenchOptions.Mode.PROCESS, WireFormat.valueOf(a.get("wire")), Integer.parseInt(a.get("warmup")),
+                Double.parseDouble(a.get("warmupSeconds")),
                 Integer.parseInt(a.get("minIters")), Integer.parseInt(a.get("maxIters")),
                 Double.parseDouble(a.get("targetSeconds")), Integer.parseInt(a.get("segmentBytes")), false,
                 Integer.parseInt(a.get("inFlight")));

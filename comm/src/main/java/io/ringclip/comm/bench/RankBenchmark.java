@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * One rank's side of the measurement, the same method as the gloo and MPI peer scripts: per size,
- * {@code warmup} untimed ops (the first checked on known values), an iteration count chosen by
+ * one checked op on known values, untimed warm-up ops (for at least {@code warmupSeconds}, since a
+ * JVM needs its JIT; the peer scripts are C++ and use 3), an iteration count chosen by
  * rank 0 from the warm-up time so a size takes about {@code targetSeconds}, then per iteration a
  * barrier and the op's wall time on each rank. The per-iteration times are max-reduced across
  * ranks afterwards (one allreduce, outside the timed region), so every rank returns the same rows.
@@ -30,12 +31,21 @@ public final class RankBenchmark {
                 throw new IllegalStateException("wrong result in the checked warm-up op: op=" + o.op().cliName()
                         + ", size=" + size + ", rank=" + c.rank());
             }
+            // warm up in rounds until rank 0 has seen warmupSeconds pass (every rank follows its decision)
+            double warmSecondsPerOp;
             long warmStart = System.nanoTime();
-            for (int i = 1; i < o.warmup(); i++) {
-                c.barrier();
-                runner.run();
-            }
-            double warmSecondsPerOp = (System.nanoTime() - warmStart) / 1e9 / Math.max(1, o.warmup() - 1);
+            float[] again = {1};
+            int round = 0;
+            do {
+                long roundStart = System.nanoTime();
+                for (int i = 0; i < o.warmup(); i++) {
+                    c.barrier();
+                    runner.run();
+                }
+                warmSecondsPerOp = (System.nanoTime() - roundStart) / 1e9 / o.warmup();
+                again[0] = (System.nanoTime() - warmStart) / 1e9 < o.warmupSeconds() && ++round < 10_000 ? 1 : 0;
+                c.broadcast(again, 0, 1, 0);
+            } while (again[0] == 1);
             float[] iterations = {(float) Math.max(o.minIters(),
                     Math.min(o.maxIters(), Math.ceil(o.targetSeconds() / Math.max(warmSecondsPerOp, 1e-7))))};
             c.broadcast(iterations, 0, 1, 0); // every rank runs rank 0's count

@@ -418,7 +418,7 @@ public final class CoordinatorCore {
     private Assignment assignmentFor(String workerId) {
         Assignment.Builder a = membership.assignmentFor(workerId);
         if (!a.getJobId().isEmpty()) {
-            jobs.get(a.getJobId()).ifPresent(j -> a.setJob(j.getSpec()));
+            jobs.get(a.getJobId()).ifPresent(j -> a.setJob(j.getSpec()).setJobState(j.getState()));
         }
         return a.build();
     }

@@ -6,6 +6,7 @@ import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -55,6 +56,14 @@ public final class CoordinatorServer implements AutoCloseable {
     /** Starts with the system clock and a dedicated command thread. */
     public static CoordinatorServer start(ServerBuilder<?> builder, CoordinatorConfig config) throws IOException {
         return start(builder, config, CoordinatorClock.system(), CommandLoop.singleThread("ringclip-coordinator"));
+    }
+
+    /**
+     * An in-process coordinator named {@code name} (simulation mode: workers as threads of one JVM);
+     * clients connect with {@code InProcessChannelBuilder.forName(name).build()}.
+     */
+    public static CoordinatorServer startInProcess(String name, CoordinatorConfig config) throws IOException {
+        return start(InProcessServerBuilder.forName(name), config);
     }
 
     /** Starts with the given clock and command loop (tests: a manual clock and {@link CommandLoop#direct()}). */
@@ -120,6 +129,11 @@ public final class CoordinatorServer implements AutoCloseable {
     /** The bound port (meaningful for socket transports). */
     public int port() {
         return server.getPort();
+    }
+
+    /** True from start until {@link #close()} begins. */
+    public boolean isServing() {
+        return !server.isShutdown();
     }
 
     public void awaitTermination() throws InterruptedException {

@@ -9,8 +9,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
-/** Serves {@code GET /metrics} in the Prometheus text format from the JDK's HTTP server. */
+/**
+ * Serves {@code GET /metrics} (Prometheus text format) and {@code GET /healthz} (200 "SERVING" or
+ * 503 "NOT_SERVING", for container healthchecks that have curl but no gRPC probe) from the JDK's
+ * HTTP server.
+ */
 public final class MetricsHttpServer implements AutoCloseable {
 
     private final HttpServer http;
@@ -21,7 +26,18 @@ public final class MetricsHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** Metrics only; {@code /healthz} answers SERVING while this server runs. */
     public static MetricsHttpServer start(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
+        return start(address, registry, () -> true);
+    }
+
+    /** Metrics of {@code coordinator}, and its health on {@code /healthz}. */
+    public static MetricsHttpServer start(InetSocketAddress address, CoordinatorServer coordinator) throws IOException {
+        return start(address, coordinator.meterRegistry(), coordinator::isServing);
+    }
+
+    public static MetricsHttpServer start(InetSocketAddress address, PrometheusMeterRegistry registry, BooleanSupplier serving)
+            throws IOException {
         HttpServer http = HttpServer.create(address, 0);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ringclip-metrics-http");
@@ -36,6 +52,12 @@ public final class MetricsHttpServer implements AutoCloseable {
                 } else {
                     respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
                 }
+            }
+        });
+        http.createContext("/healthz", exchange -> {
+            try (exchange) {
+                boolean ok = serving.getAsBoolean();
+                respond(exchange, ok ? 200 : 503, "text/plain", ok ? "SERVING\n" : "NOT_SERVING\n");
             }
         });
         http.start();

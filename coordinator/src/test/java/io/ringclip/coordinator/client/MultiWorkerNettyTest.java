@@ -42,7 +42,7 @@ class MultiWorkerNettyTest {
                 .withTokens("job-secret", "admin-secret");
         try (CoordinatorServer server = CoordinatorServer.start(
                         Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()), config);
-                MetricsHttpServer metrics = MetricsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), server.meterRegistry())) {
+                MetricsHttpServer metrics = MetricsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), server)) {
             String target = "127.0.0.1:" + server.port();
             try (JobClient jobs = JobClient.connect(target, "job-secret", Duration.ofSeconds(5))) {
                 jobs.submit("clip", "model: tiny\n", "yaml", 2, 3, 100);
@@ -84,6 +84,11 @@ class MultiWorkerNettyTest {
                 assertEquals(200, scrape.statusCode());
                 assertTrue(scrape.body().contains("ringclip_coordinator_ring_size 2.0"), scrape.body());
                 assertTrue(scrape.body().contains("ringclip_coordinator_evictions_total 1.0"), scrape.body());
+                HttpResponse<String> health = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/healthz"))
+                                .timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals("SERVING\n", health.body());
             } finally {
                 workers.forEach(CoordinatorClient::close);
             }

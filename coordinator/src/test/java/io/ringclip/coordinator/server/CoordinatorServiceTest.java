@@ -248,6 +248,7 @@ class CoordinatorServiceTest {
         assertEquals("stopped by admin: wrong lr", stopped.getReason());
         List<Assignment> seen = w1.values();
         assertEquals(ASSIGNMENT_STATE_STOPPED, seen.get(seen.size() - 2).getState(), "workers see the stop before the next job");
+        assertEquals(JobState.JOB_STATE_STOPPED, seen.get(seen.size() - 2).getJobState(), "a graceful stop: checkpoint, then exit");
         assertEquals(first, seen.get(seen.size() - 2).getJobId());
         assertEquals(second, w1.last().getJobId());
         assertEquals(ASSIGNMENT_STATE_RUNNING, w1.last().getState());

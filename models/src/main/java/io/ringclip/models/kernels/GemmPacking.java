@@ -34,8 +34,22 @@ final class GemmPacking {
 
     /** A stored k×m (op(A) = Aᵀ): the mr values of one panel column are adjacent in A. */
     private static void packTransposedARows(float[] a, int src, int lda, int rows, int kc, int mr, float[] ap, int dst) {
+        if (rows == 6 && mr == 6 && kc > 1 && src + (kc - 2) * lda + 8 <= a.length) {
+            // The common full panel: one 8-float vector copy per column of 6. Each store spills 2
+            // floats into the next column's slots, which the next copy overwrites; the last column
+            // is copied by scalars so nothing lands past the panel (or reads past A's end).
+            for (int p = 0; p < kc - 1; p++) {
+                FloatVector.fromArray(S, a, src + p * lda).intoArray(ap, dst + p * 6);
+            }
+            int s = src + (kc - 1) * lda;
+            int d = dst + (kc - 1) * 6;
+            for (int r = 0; r < 6; r++) {
+                ap[d + r] = a[s + r];
+            }
+            return;
+        }
         if (rows == 6 && mr == 6) {
-            // The common full panel, unrolled: an arraycopy call per 6 floats costs more than the copy.
+            // Full panel near the end of A: unrolled scalars (an arraycopy call per 6 floats costs more).
             for (int p = 0; p < kc; p++) {
                 int s = src + p * lda;
                 int d = dst + p * 6;

@@ -28,6 +28,10 @@ public final class VectorGemm implements GemmKernel {
     private static final int MIN_PART_EXTENT = 384;
     /** Parts per thread for large products: lets a thread that got the CPU take over a slow thread's share. */
     private static final int PARTS_PER_THREAD = 4;
+    /** Split k rather than m or n when k is at least this many times max(m, n). */
+    private static final int K_SPLIT_MIN_RATIO = 8;
+    /** Each k part keeps at least this depth, so a part's partial C (m×n) is cheap to add. */
+    private static final int K_SPLIT_MIN_DEPTH = 256;
 
     private static final ThreadLocal<PackBuffers> BUFFERS = ThreadLocal.withInitial(PackBuffers::new);
 
@@ -93,6 +97,10 @@ public final class VectorGemm implements GemmKernel {
             blocked(transA, transB, 0, m, 0, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
             return;
         }
+        if (k >= K_SPLIT_MIN_RATIO * Math.max(m, n)) {
+            splitDepth(threads, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
+            return;
+        }
         boolean splitRows = m >= n;
         int extent = splitRows ? m : n;
         int unit = splitRows ? MR : NR;
@@ -108,6 +116,46 @@ public final class VectorGemm implements GemmKernel {
                 blocked(transA, transB, 0, m, from, to, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
             }
         });
+    }
+
+    /**
+     * Cuts k into parts for products whose depth dominates, e.g. a weight gradient dW = dYᵀ·X
+     * (TN 128×128×12800): split by rows, every thread would pack all of B, and with m = 128
+     * there are too few rows for more than one part per thread. Part 0 computes into C itself
+     * (with the caller's {@code accumulate}); parts 1… compute into private m×n buffers that are
+     * added into C afterwards, in part order, so the result does not depend on thread timing.
+     */
+    private void splitDepth(int threads, boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                            float[] c, int cOffset, int ldc, boolean accumulate) {
+        int parts = Math.max(1, Math.min(threads * PARTS_PER_THREAD, k / K_SPLIT_MIN_DEPTH));
+        int partDepth = ceilDiv(k, parts);
+        int partsUsed = ceilDiv(k, partDepth);
+        float[][] partials = new float[partsUsed][];
+        GemmWorkers.run(threads, partsUsed, part -> {
+            int k0 = part * partDepth;
+            int depth = Math.min(k, k0 + partDepth) - k0;
+            // op(A)[:, k0:] and op(B)[k0:, :] start k0 elements (or k0 rows) further on.
+            int aStart = aOffset + (transA ? k0 * lda : k0);
+            int bStart = bOffset + (transB ? k0 : k0 * ldb);
+            if (part == 0) {
+                blocked(transA, transB, 0, m, 0, n, depth, a, aStart, lda, b, bStart, ldb, c, cOffset, ldc, accumulate);
+            } else {
+                float[] partial = new float[m * n];
+                blocked(transA, transB, 0, m, 0, n, depth, a, aStart, lda, b, bStart, ldb, partial, 0, n, false);
+                partials[part] = partial;
+            }
+        });
+        for (int part = 1; part < partsUsed; part++) {
+            float[] partial = partials[part];
+            for (int i = 0; i < m; i++) {
+                int ci = cOffset + i * ldc;
+                int pi = i * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += partial[pi + j];
+                }
+            }
+        }
     }
 
     /** threads parts at least; up to PARTS_PER_THREAD × threads while each keeps MIN_PART_EXTENT. */

@@ -1,7 +1,6 @@
 package io.ringclip.models.model;
 
 import io.ringclip.models.nn.PatchDropout;
-import io.ringclip.models.tensor.LowPrecision;
 import io.ringclip.models.tensor.ParameterArena;
 import io.ringclip.models.tensor.ParameterView;
 import io.ringclip.models.tensor.Precision;
@@ -21,7 +20,7 @@ import java.util.SplittableRandom;
  */
 public final class ClipModel {
 
-    /** CLIP's initial logit scale log(1/0.07) and the clamp on exp(scale): 100. */
+    /** CLIP's initial logit_scale, log(1/0.07); the loss clamps exp(logit_scale) at 100 ({@code ClipLoss}). */
     public static final float CLIP_INIT_LOGIT_SCALE = (float) Math.log(1 / 0.07);
     public static final float SIGLIP_INIT_LOGIT_SCALE = (float) Math.log(10);
     public static final float SIGLIP_INIT_LOGIT_BIAS = -10f;
@@ -35,7 +34,7 @@ public final class ClipModel {
     private final TextTower text;
     private final int logitScale;
     private final int logitBias;
-    private float[] lowWeights;
+    private LowPrecisionWeights lowWeights;
     private TrainState train;
     private InferenceState inference;
     private long generation;
@@ -100,19 +99,17 @@ public final class ClipModel {
         int kept = opts.patchDropout() > 0 ? PatchDropout.keptPatches(cfg.patches(), opts.patchDropout()) : cfg.patches();
         TrainState st = trainState(batch, kept, opts);
         generation++;
-        float[] mm = arena.values();
+        LowPrecisionWeights low = null;
         if (opts.precision().isLow()) {
-            if (lowWeights == null) {
-                lowWeights = new float[arena.size()];
+            if (lowWeights == null || lowWeights.precision() != opts.precision()) {
+                lowWeights = new LowPrecisionWeights(opts.precision(), arena.values(), largestWeightUnit());
             }
-            System.arraycopy(arena.values(), 0, lowWeights, 0, arena.size());
-            LowPrecision.roundInPlace(opts.precision(), lowWeights, 0, arena.size());
-            mm = lowWeights;
+            low = lowWeights;
         }
-        StepContext cx = new StepContext(mm, arena.values(), arena.grads(), opts.precision(), opts.threads(),
+        StepContext cx = new StepContext(low, generation, arena.values(), arena.grads(), opts.precision(), opts.threads(),
                 opts.attention(), st.ws);
         if (opts.lockImage()) {
-            StepContext frozen = new StepContext(arena.values(), arena.values(), null, Precision.FP32, opts.threads(),
+            StepContext frozen = new StepContext(null, generation, arena.values(), null, Precision.FP32, opts.threads(),
                     opts.attention(), st.ws);
             vision.forward(st.vision, images, opts.rng(), frozen);
         } else {
@@ -154,7 +151,7 @@ public final class ClipModel {
 
     /** Bytes of the reusable scratch of the current training shape (0 before the first forward). */
     public long workspaceBytes() {
-        return train == null ? 0 : train.ws.bytes() + (lowWeights == null ? 0 : 4L * lowWeights.length);
+        return train == null ? 0 : train.ws.bytes() + (lowWeights == null ? 0 : lowWeights.bytes());
     }
 
     // ---- internals used by ForwardPass
@@ -194,6 +191,19 @@ public final class ClipModel {
         }
     }
 
+    /** The largest contiguous range of matmul weights used together: a block, a head or the patch embedding. */
+    private int largestWeightUnit() {
+        int n = Math.max(vision.head.end - vision.head.start, text.head.end - text.head.start);
+        n = Math.max(n, cfg.visionWidth() * cfg.channels() * cfg.patchSize() * cfg.patchSize());
+        for (TransformerBlock b : vision.transformer.blocks) {
+            n = Math.max(n, b.end - b.start);
+        }
+        for (TransformerBlock b : text.transformer.blocks) {
+            n = Math.max(n, b.end - b.start);
+        }
+        return n;
+    }
+
     private int maxWidth() {
         return Math.max(cfg.visionWidth(), cfg.textWidth());
     }
@@ -219,7 +229,7 @@ public final class ClipModel {
     private InferenceState inferenceState(int batch) {
         if (inference == null || inference.batch != batch) {
             Workspace ws = new Workspace(maxRows(batch), maxWidth(), cfg.mlpRatio() * maxWidth(), Precision.FP32, false);
-            StepContext cx = new StepContext(arena.values(), arena.values(), null, Precision.FP32,
+            StepContext cx = new StepContext(null, 0, arena.values(), null, Precision.FP32,
                     Runtime.getRuntime().availableProcessors(), AttentionKind.FLASH, ws);
             inference = new InferenceState(batch, cx,
                     vision.new Activations(batch, cfg.patches(), Precision.FP32, AttentionKind.FLASH, ws, true),

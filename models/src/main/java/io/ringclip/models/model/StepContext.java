@@ -1,12 +1,12 @@
 package io.ringclip.models.model;
 
-import io.ringclip.models.tensor.LowPrecision;
 import io.ringclip.models.tensor.Precision;
 
 /**
  * Arrays and settings shared by every layer during one forward/backward.
  *
- * @param mm        weights the matmuls read: the master arena in fp32, its 16-bit-rounded copy otherwise
+ * @param low       16-bit weight window (null in fp32: matmuls read the master arena)
+ * @param generation forward counter, invalidates the weight window after an optimizer step
  * @param master    fp32 master values (layer norm, embeddings, class token read these)
  * @param grads     gradient arena (null in inference)
  * @param precision activation format
@@ -14,12 +14,24 @@ import io.ringclip.models.tensor.Precision;
  * @param attention attention kernel
  * @param ws        scratch
  */
-record StepContext(float[] mm, float[] master, float[] grads, Precision precision, int threads,
+record StepContext(LowPrecisionWeights low, long generation, float[] master, float[] grads, Precision precision, int threads,
                    AttentionKind attention, Workspace ws) {
+
+    /**
+     * The weights a matmul reads for the arena range [from, to): the master arena (fp32) or the rounded
+     * window. Index the result with {@code arenaOffset − shift(from)}.
+     */
+    float[] weights(int from, int to) {
+        return low == null ? master : low.window(from, to, generation);
+    }
+
+    int shift(int from) {
+        return low == null ? 0 : from;
+    }
 
     /** Rounds a matmul input computed in fp32 scratch to the matmul precision (no-op in fp32). */
     void roundActivation(float[] x, int n) {
-        LowPrecision.roundInPlace(precision, x, 0, n);
+        precision.roundInPlace(x, 0, n);
     }
 
     /**
@@ -27,6 +39,6 @@ record StepContext(float[] mm, float[] master, float[] grads, Precision precisio
      * ±65504 become ±inf, which the trainer's loss scaler detects).
      */
     void roundGradient(float[] x, int n) {
-        LowPrecision.roundInPlace(precision, x, 0, n);
+        precision.roundInPlace(x, 0, n);
     }
 }

@@ -82,7 +82,7 @@ final class TowerHead {
         float[] m = cx.master();
         LayerNorm.forward(h.pooled, h.mean, h.rstd, h.pooledIn, m, lnW, m, lnB, b, width, 1);
         cx.roundActivation(h.pooled, b * width);
-        Projection.forward(h.projected, h.pooled, cx.mm(), proj, b, width, embed);
+        Projection.forward(h.projected, h.pooled, cx.weights(proj, end), proj - cx.shift(proj), b, width, embed);
         L2Normalize.forward(h.features, h.norms, h.projected, b, embed);
     }
 
@@ -92,7 +92,8 @@ final class TowerHead {
         float[] gr = cx.grads();
         Arrays.fill(h.dProjected, 0f);
         L2Normalize.backward(h.dProjected, dFeatures, h.features, h.norms, b, embed);
-        Projection.backward(h.dPooled, false, gr, proj, h.dProjected, h.pooled, cx.mm(), proj, b, width, embed);
+        Projection.backward(h.dPooled, false, gr, proj, h.dProjected, h.pooled, cx.weights(proj, end),
+                proj - cx.shift(proj), b, width, embed);
         cx.roundGradient(h.dPooled, b * width);
         Arrays.fill(h.dPooledIn, 0f);
         LayerNorm.backward(h.dPooledIn, gr, lnW, gr, lnB, h.dPooled, h.pooledIn, h.mean, h.rstd,

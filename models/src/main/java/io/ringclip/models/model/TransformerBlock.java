@@ -75,7 +75,8 @@ final class TransformerBlock {
         int c = width;
         int f = mlpWidth;
         int d = c / heads;
-        float[] w = cx.mm();
+        float[] w = cx.weights(start, end);
+        int s = cx.shift(start);
         float[] m = cx.master();
         float[] x = act.xIn.writeBuffer();
 
@@ -83,7 +84,7 @@ final class TransformerBlock {
         LayerNorm.forward(h1, act.mean1, act.rstd1, x, m, ln1w, m, ln1b, n, c, cx.threads());
         cx.roundActivation(h1, n * c);
         float[] qkv = act.qkv.writeBuffer();
-        Linear.forward(qkv, h1, w, inW, w, inB, n, c, 3 * c);
+        Linear.forward(qkv, h1, w, inW - s, w, inB - s, n, c, 3 * c);
         act.qkv.commit(n * 3 * c);
 
         float[] o = act.o.writeBuffer();
@@ -95,7 +96,7 @@ final class TransformerBlock {
         act.o.commit(n * c);
 
         float[] xm = act.xMid.writeBuffer();
-        Linear.forward(xm, o, w, outW, w, outB, n, c, c);
+        Linear.forward(xm, o, w, outW - s, w, outB - s, n, c, c);
         for (int i = 0; i < n * c; i++) {
             xm[i] += x[i];
         }
@@ -105,12 +106,12 @@ final class TransformerBlock {
         LayerNorm.forward(h2, act.mean2, act.rstd2, xm, m, ln2w, m, ln2b, n, c, cx.threads());
         cx.roundActivation(h2, n * c);
         float[] u = act.u.writeBuffer();
-        Linear.forward(u, h2, w, fcW, w, fcB, n, c, f);
+        Linear.forward(u, h2, w, fcW - s, w, fcB - s, n, c, f);
         act.u.commit(n * f);
         float[] g = ws.big2;
         Gelu.forward(g, u, n * f, cx.threads());
         cx.roundActivation(g, n * f);
-        Linear.forward(xOut, g, w, projW, w, projB, n, f, c);
+        Linear.forward(xOut, g, w, projW - s, w, projB - s, n, f, c);
         for (int i = 0; i < n * c; i++) {
             xOut[i] += xm[i];
         }
@@ -126,7 +127,8 @@ final class TransformerBlock {
         int c = width;
         int f = mlpWidth;
         int d = c / heads;
-        float[] w = cx.mm();
+        float[] w = cx.weights(start, end);
+        int s = cx.shift(start);
         float[] m = cx.master();
         float[] gr = cx.grads();
         float[] dres = ws.dres;
@@ -138,7 +140,7 @@ final class TransformerBlock {
         cx.roundActivation(g, n * f);
         Linear.backwardWeights(gr, projW, gr, projB, dres, g, n, f, c);
         float[] dg = ws.big2;
-        Linear.backwardInput(dg, false, dres, w, projW, n, f, c);
+        Linear.backwardInput(dg, false, dres, w, projW - s, n, f, c);
         cx.roundGradient(dg, n * f);
         Gelu.backward(dg, false, dg, u, n * f, cx.threads());
         float[] xm = act.xMid.read(ws.b, n * c);
@@ -147,7 +149,7 @@ final class TransformerBlock {
         cx.roundActivation(h2, n * c);
         Linear.backwardWeights(gr, fcW, gr, fcB, dg, h2, n, c, f);
         float[] dh2 = ws.c;
-        Linear.backwardInput(dh2, false, dg, w, fcW, n, c, f);
+        Linear.backwardInput(dh2, false, dg, w, fcW - s, n, c, f);
         cx.roundGradient(dh2, n * c);
         LayerNorm.backward(dres, gr, ln2w, gr, ln2b, dh2, xm, act.mean2, act.rstd2, m, ln2w, n, c, cx.threads());
 
@@ -155,7 +157,7 @@ final class TransformerBlock {
         float[] o = act.o.read(ws.c, n * c);
         Linear.backwardWeights(gr, outW, gr, outB, dres, o, n, c, c);
         float[] dO = ws.b;
-        Linear.backwardInput(dO, false, dres, w, outW, n, c, c);
+        Linear.backwardInput(dO, false, dres, w, outW - s, n, c, c);
         cx.roundGradient(dO, n * c);
         float[] qkv = act.qkv.read(ws.big1, n * 3 * c); // u is dead: the MLP half is done
         float[] dqkv = ws.big2; // du is dead too
@@ -172,7 +174,7 @@ final class TransformerBlock {
         cx.roundActivation(h1, n * c);
         Linear.backwardWeights(gr, inW, gr, inB, dqkv, h1, n, c, 3 * c);
         float[] dh1 = ws.b;
-        Linear.backwardInput(dh1, false, dqkv, w, inW, n, c, 3 * c);
+        Linear.backwardInput(dh1, false, dqkv, w, inW - s, n, c, 3 * c);
         cx.roundGradient(dh1, n * c);
         LayerNorm.backward(dres, gr, ln1w, gr, ln1b, dh1, x, act.mean1, act.rstd1, m, ln1w, n, c, cx.threads());
     }

@@ -119,7 +119,8 @@ final class VisionTower {
         PatchEmbedding.im2col(patches, images, b, cfg.channels(), cfg.imageSize(), cfg.imageSize(), cfg.patchSize());
         a.patches.commit(b * np * k);
         float[] emb = ws.b;
-        Linear.forward(emb, patches, cx.mm(), conv1, null, 0, b * np, k, c);
+        int conv1End = conv1 + c * k;
+        Linear.forward(emb, patches, cx.weights(conv1, conv1End), conv1 - cx.shift(conv1), null, 0, b * np, k, c);
 
         boolean dropout = a.kept < np;
         float[] x0 = dropout ? ws.c : a.lnPreIn.writeBuffer();

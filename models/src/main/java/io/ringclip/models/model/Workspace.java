@@ -48,11 +48,6 @@ final class Workspace {
         this.big2 = new float[Math.max(rf, training ? 3 * rc : 0)];
     }
 
-    boolean fits(int rows, int width, int mlpWidth, Precision precision, boolean training) {
-        return this.rows >= rows && this.width >= width && this.mlpWidth >= mlpWidth && this.precision == precision
-                && (!training || dres != null);
-    }
-
     long bytes() {
         long n = 0;
         for (float[] x : new float[][] {a, b, c, dres, big1, big2}) {

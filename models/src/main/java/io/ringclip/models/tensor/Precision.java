@@ -1,5 +1,7 @@
 package io.ringclip.models.tensor;
 
+import io.ringclip.models.kernels.HalfFloats;
+
 /**
  * Number format of the matmul inputs and of the activations a training forward saves for backward.
  * Master weights, gradients, layer norm, softmax and the losses are always fp32.
@@ -19,5 +21,32 @@ public enum Precision {
     /** Bytes per element of a saved activation. */
     public int bytesPerElement() {
         return this == FP32 ? 4 : 2;
+    }
+
+    /** Rounds {@code x[off, off+n)} in place to the nearest value of this format (fp16: ±∞ beyond ±65504). */
+    public void roundInPlace(float[] x, int off, int n) {
+        switch (this) {
+            case FP32 -> { }
+            case FP16 -> HalfFloats.roundToFp16InPlace(x, off, n);
+            case BF16 -> HalfFloats.roundToBf16InPlace(x, off, n);
+        }
+    }
+
+    /** Packs {@code src[srcOff, +n)} into 16-bit {@code dst[dstOff, +n)}, rounding. */
+    public void encode(float[] src, int srcOff, short[] dst, int dstOff, int n) {
+        switch (this) {
+            case FP16 -> HalfFloats.toFp16(src, srcOff, dst, dstOff, n);
+            case BF16 -> HalfFloats.toBf16(src, srcOff, dst, dstOff, n);
+            case FP32 -> throw new IllegalArgumentException("encode needs a 16-bit precision: precision=" + this);
+        }
+    }
+
+    /** Unpacks 16-bit {@code src[srcOff, +n)} into {@code dst[dstOff, +n)} (exact). */
+    public void decode(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        switch (this) {
+            case FP16 -> HalfFloats.fromFp16(src, srcOff, dst, dstOff, n);
+            case BF16 -> HalfFloats.fromBf16(src, srcOff, dst, dstOff, n);
+            case FP32 -> throw new IllegalArgumentException("decode needs a 16-bit precision: precision=" + this);
+        }
     }
 }

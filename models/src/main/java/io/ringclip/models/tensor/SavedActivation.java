@@ -41,8 +41,8 @@ public final class SavedActivation {
     /** Stores the first {@code n} elements of {@link #writeBuffer()} (rounding it in place when 16-bit). */
     public void commit(int n) {
         if (packed != null) {
-            LowPrecision.encode(precision, scratch, 0, packed, 0, n);
-            LowPrecision.roundInPlace(precision, scratch, 0, n);
+            precision.encode(scratch, 0, packed, 0, n);
+            precision.roundInPlace(scratch, 0, n);
         }
     }
 
@@ -51,7 +51,7 @@ public final class SavedActivation {
         if (full != null) {
             return full;
         }
-        LowPrecision.decode(precision, packed, 0, dst, 0, n);
+        precision.decode(packed, 0, dst, 0, n);
         return dst;
     }
 

@@ -70,6 +70,16 @@ class VectorGemmTest {
     }
 
     @Test
+    void shouldSplitDeepProductsAlongKAndSumThePartsIntoC() {
+        VectorGemm threaded = new VectorGemm(GemmBlocking.DEFAULT, 2, 0);
+        // k ≥ 8·max(m, n): weight-gradient-like products are cut along k (parts of ≥ 256).
+        GemmOracle.check(threaded, true, false, 13, 17, 1100, false, 21);
+        GemmOracle.check(threaded, true, false, 13, 17, 1100, true, 22);
+        GemmOracle.check(threaded, false, true, 7, 40, 2049, true, 23);
+        GemmOracle.check(new VectorGemm(new GemmBlocking(8, 12, 32), 3, 0), false, false, 31, 5, 1500, false, 24);
+    }
+
+    @Test
     void shouldZeroOrKeepCWhenKIsZero() {
         VectorGemm kernel = new VectorGemm();
         float[] c = {1, 2, 3, 4, 5, 6, 7};

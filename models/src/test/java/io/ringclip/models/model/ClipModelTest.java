@@ -247,6 +247,29 @@ class ClipModelTest {
     }
 
     @Test
+    void sixteenBitWeightsFollowMasterUpdatesBetweenSteps() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int b = 3;
+        float[] img = images(rng, SMALL, b);
+        int[] tok = tokens(rng, SMALL, b);
+        ClipModel m = ClipModel.create(SMALL, LossKind.CLIP, 12);
+        m.forward(img, tok, b, ForwardOptions.defaults().withPrecision(Precision.BF16));
+        float[] values = m.arena().values();
+        for (String name : new String[] {"visual.proj", "transformer.resblocks.1.mlp.c_fc.weight"}) {
+            ParameterView v = m.arena().view(name);
+            for (int i = v.offset(); i < v.end(); i++) {
+                values[i] = (float) rng.nextGaussian(); // an "optimizer step"
+            }
+        }
+        ForwardPass low = m.forward(img, tok, b, ForwardOptions.defaults().withPrecision(Precision.BF16));
+        float[] lowImage = low.imageFeatures().clone();
+        float[] lowText = low.textFeatures().clone();
+        ForwardPass full = m.forward(img, tok, b, ForwardOptions.defaults());
+        GoldenParityTest.assertClose("image features after update", full.imageFeatures(), lowImage, 3e-2);
+        GoldenParityTest.assertClose("text features after update", full.textFeatures(), lowText, 3e-2);
+    }
+
+    @Test
     void staleForwardPassAndBadInputsFailClearly() {
         SplittableRandom rng = new SplittableRandom(8);
         ClipModel m = ClipModel.create(SMALL, LossKind.CLIP, 10);

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static io.ringclip.models.testing.GradCheck.check;
@@ -247,7 +246,5 @@ class OpsGradientTest {
         };
         check("patch dropout din", in, 0, in.length, din, 0, loss, EPS, TOL, FLOOR, 2, 10, 1);
         assertEquals(1, PatchDropout.keptPatches(3, 0.9), "at least one patch");
-        float[] none = new float[4];
-        Arrays.fill(none, 1f);
     }
 }

@@ -37,7 +37,7 @@ class TensorTest {
     @Test
     void fp16AndBf16RoundToNearestEvenAndFp16Overflows() {
         float[] x = {1f, 65504f, 65520f, 1e-8f, 1f + 1f / 1024 + 1f / 4096, Float.NaN};
-        LowPrecision.roundInPlace(Precision.FP16, x, 0, x.length);
+        Precision.FP16.roundInPlace(x, 0, x.length);
         assertEquals(1f, x[0]);
         assertEquals(65504f, x[1]);
         assertEquals(Float.POSITIVE_INFINITY, x[2], "beyond fp16 range");
@@ -45,7 +45,7 @@ class TensorTest {
         assertEquals(1f + 1f / 1024, x[4]);
         assertTrue(Float.isNaN(x[5]));
         float[] y = {1f + 1f / 256, 1f + 3f / 256, 3e38f};
-        LowPrecision.roundInPlace(Precision.BF16, y, 0, y.length);
+        Precision.BF16.roundInPlace(y, 0, y.length);
         assertEquals(1f, y[0], "tie to even");
         assertEquals(1f + 4f / 256, y[1], "tie to even (up)");
         assertTrue(Float.isFinite(y[2]));
@@ -53,10 +53,10 @@ class TensorTest {
         float[] back = new float[3];
         float[] src = {0.1f, -2.5f, 1000f};
         for (Precision p : new Precision[] {Precision.FP16, Precision.BF16}) {
-            LowPrecision.encode(p, src, 0, packed, 0, 3);
-            LowPrecision.decode(p, packed, 0, back, 0, 3);
+            p.encode(src, 0, packed, 0, 3);
+            p.decode(packed, 0, back, 0, 3);
             float[] rounded = src.clone();
-            LowPrecision.roundInPlace(p, rounded, 0, 3);
+            p.roundInPlace(rounded, 0, 3);
             assertArrayEquals(rounded, back, 0f, p.name());
         }
     }

@@ -165,10 +165,10 @@ public record TrainConfig(
         private LossType loss = LossType.CLIP;
         private Precision precision = Precision.FP32;
         private String data = "synthetic";
-        private int batchPerWorker = 64;
-        private int steps = 300;
-        private double lr = 1e-3;
-        private int warmupSteps = 30;
+        private int batchPerWorker = 32;
+        private int steps = 250;
+        private double lr = 2e-3;
+        private int warmupSteps = 25;
         private double weightDecay = 0.1;
         private double beta1 = 0.9;
         private double beta2 = 0.98;

@@ -6,7 +6,6 @@ import io.ringclip.trainer.eval.EvalResult;
 import io.ringclip.trainer.report.MetricsWriter;
 import io.ringclip.trainer.report.ProgressLine;
 import io.ringclip.trainer.report.TrainingMetrics;
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +20,6 @@ public final class ConsoleObserver implements RunObserver, AutoCloseable {
 
     static final int WINDOW = 10;
 
-    private final PrintStream out;
     private final MetricsWriter metrics;
     private final ProgressLine progress;
     private final long[] windowNanos = new long[WINDOW];
@@ -32,8 +30,7 @@ public final class ConsoleObserver implements RunObserver, AutoCloseable {
     private long samples;
     private long startNanos = System.nanoTime();
 
-    public ConsoleObserver(PrintStream out, MetricsWriter metrics, ProgressLine progress) {
-        this.out = out;
+    public ConsoleObserver(MetricsWriter metrics, ProgressLine progress) {
         this.metrics = metrics;
         this.progress = progress;
     }

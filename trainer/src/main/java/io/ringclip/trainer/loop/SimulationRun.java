@@ -44,11 +44,15 @@ public final class SimulationRun {
     private SimulationRun() {}
 
     public static Summary run(TrainConfig cfg, boolean overlap, PrintStream out) throws IOException {
+        return run(cfg, ModelConfig.named(cfg.model()), overlap, out);
+    }
+
+    /** As {@link #run(TrainConfig, boolean, PrintStream)} with an explicit model shape (tests, experiments). */
+    public static Summary run(TrainConfig cfg, ModelConfig modelCfg, boolean overlap, PrintStream out) throws IOException {
         Path outDir = Path.of(cfg.outDir());
         Files.createDirectories(outDir);
         CheckpointLayout layout = new CheckpointLayout(outDir);
         Path resumeDir = cfg.resume() == null ? null : layout.resolveResume(cfg.resume());
-        ModelConfig modelCfg = ModelConfig.named(cfg.model());
         BpeTokenizer tokenizer = resumeDir != null
                 ? TrainingCheckpoint.tokenizer(resumeDir)
                 : trainTokenizer(cfg, modelCfg);
@@ -65,11 +69,12 @@ public final class SimulationRun {
         }
         Path metricsFile = outDir.resolve("metrics.jsonl");
         List<Worker.Outcome> outcomes;
-        ConsoleObserver observer = new ConsoleObserver(out, MetricsWriter.open(metricsFile),
-                ProgressLine.forConsole(cfg.steps()));
+        ProgressLine progress = out == System.out ? ProgressLine.forConsole(cfg.steps())
+                : new ProgressLine(out, false, cfg.steps(), Duration.ofSeconds(10), System::nanoTime);
+        ConsoleObserver observer = new ConsoleObserver(MetricsWriter.open(metricsFile), progress);
         try (observer) {
             outcomes = WorkerThreads.run(comms, rank ->
-                    new Worker(cfg, comms.get(rank), tokenizer, observer, overlap, threads, resumeDir));
+                    new Worker(cfg, modelCfg, comms.get(rank), tokenizer, observer, overlap, threads, resumeDir));
         } finally {
             comms.forEach(WorkerComm::close);
         }
@@ -88,8 +93,19 @@ public final class SimulationRun {
                 observer.wallNanos(), outcomes, outDir);
     }
 
-    /** A BPE tokenizer learned from the training captions, sized to the model's vocabulary; saved into the run dir. */
-    static BpeTokenizer trainTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
+    /**
+     * A BPE tokenizer learned from the training captions, sized to the model's vocabulary; saved
+     * into the run dir. Deterministic (corpus order and tie-breaking are fixed), so every process
+     * of a cluster job that trains it gets the same vocabulary.
+     */
+    public static BpeTokenizer trainTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
+        BpeTokenizer tok = learnTokenizer(cfg, modelCfg);
+        tok.save(Path.of(cfg.outDir()).resolve(TrainingCheckpoint.TOKENIZER_DIR));
+        return tok;
+    }
+
+    /** As {@link #trainTokenizer} without saving it. */
+    public static BpeTokenizer learnTokenizer(TrainConfig cfg, ModelConfig modelCfg) throws IOException {
         try (DataSource source = DataSources.open(cfg.data(), Split.TRAIN, modelCfg.imageSize(), modelCfg.channels(), cfg.seed())) {
             int n = Math.min(source.size(), TOKENIZER_CORPUS);
             List<String> captions = new ArrayList<>(n);
@@ -97,9 +113,7 @@ public final class SimulationRun {
                 captions.add(source.caption(i));
             }
             captions.addAll(source.classNames());
-            BpeTokenizer tok = BpeTrainer.train(captions, modelCfg.vocabSize());
-            tok.save(Path.of(cfg.outDir()).resolve(TrainingCheckpoint.TOKENIZER_DIR));
-            return tok;
+            return BpeTrainer.train(captions, modelCfg.vocabSize());
         }
     }
 }

@@ -2,6 +2,8 @@ package io.ringclip.comm.transport.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -56,6 +58,8 @@ public final class NettyEndpoint implements AutoCloseable {
                 .group(group)
                 .channel(EventLoops.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -130,6 +134,8 @@ public final class NettyEndpoint implements AutoCloseable {
                     .group(group)
                     .channel(EventLoops.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -157,6 +163,15 @@ public final class NettyEndpoint implements AutoCloseable {
             }
         }
         throw new TimeoutException("could not connect to peer: peer=" + peer + ", address=" + address + ", lastError=" + last);
+    }
+
+    /**
+     * Reads grow up to 1 MiB (Netty's default stops at 64 KiB). A frame that fits in one read is
+     * sliced out of it without a copy; with small reads the decoder merges them into a cumulation
+     * buffer first, copying every payload byte once more.
+     */
+    private static AdaptiveRecvByteBufAllocator receiveBuffers() {
+        return new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20);
     }
 
     private static void applySocketBuffers(SocketChannel ch, CommConfig config) {

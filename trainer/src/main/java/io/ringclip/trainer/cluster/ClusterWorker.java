@@ -1,0 +1,193 @@
+package io.ringclip.trainer.cluster;
+
+import io.grpc.StatusRuntimeException;
+import io.ringclip.comm.CommConfig;
+import io.ringclip.comm.transport.netty.NettyCommunicators;
+import io.ringclip.comm.transport.netty.NettyEndpoint;
+import io.ringclip.coordinator.api.Assignment;
+import io.ringclip.coordinator.api.AssignmentState;
+import io.ringclip.coordinator.api.JobSpec;
+import io.ringclip.coordinator.client.CoordinatorClient;
+import io.ringclip.coordinator.client.WorkerIdentity;
+import io.ringclip.models.kernels.Gemm;
+import io.ringclip.models.model.ModelConfig;
+import io.ringclip.models.tokenizer.BpeTokenizer;
+import io.ringclip.trainer.checkpoint.CheckpointLayout;
+import io.ringclip.trainer.checkpoint.TrainingCheckpoint;
+import io.ringclip.trainer.config.TrainConfig;
+import io.ringclip.trainer.config.TrainConfigFiles;
+import io.ringclip.trainer.loop.SimulationRun;
+import io.ringclip.trainer.loop.Worker;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One worker process of a cluster job, from joining to leaving:
+ * <pre>
+ *   bind the data port → join the coordinator (heartbeats, assignment stream) → wait for a job →
+ *   job spec → TrainConfig (run dir OUT/&lt;job id&gt;) → tokenizer (the run's checkpoint, or trained from
+ *   the data like every other rank) → first ring → {@link Worker} with {@link ClusterStateSync} →
+ *   rank 0 reports the result (the coordinator marks the job FINISHED) → wait for the job's end → leave
+ * </pre>
+ * The training itself is the same {@link Worker} simulation mode runs; what differs is the
+ * communicator ({@link ElasticComm} over Netty, rebuilt per generation) and the state sync.
+ */
+public final class ClusterWorker {
+
+    /** How a finished worker ended: its training outcome (null if the job ended without it) and the job. */
+    public record Result(String jobId, Worker.Outcome outcome) {}
+
+    private final ClusterWorkerOptions options;
+    private final Function<WorkerIdentity, CoordinatorClient> clients;
+    private final Consumer<String> log;
+
+    /**
+     * @param clients makes the coordinator client for this worker's identity (a TCP channel in
+     *                production, an in-process one in tests); the worker closes it
+     * @param log     where status lines go (the console)
+     */
+    public ClusterWorker(ClusterWorkerOptions options, Function<WorkerIdentity, CoordinatorClient> clients, Consumer<String> log) {
+        this.options = options;
+        this.clients = clients;
+        this.log = log;
+    }
+
+    /**
+     * Runs until this worker's job ended.
+     *
+     * @throws JobStoppedException   drained, or the coordinator refused this worker
+     * @throws IllegalStateException a deadline passed (no job, no ring, no new generation)
+     */
+    public Result run() throws IOException {
+        Gemm.setThreads(options.gemmThreads());
+        CommConfig commConfig = CommConfig.defaults().withOpTimeout(options.opTimeout()).withConnectTimeout(options.connectTimeout());
+        NettyEndpoint endpoint = NettyCommunicators.bind(commConfig, new InetSocketAddress(options.dataPort()));
+        int dataPort = endpoint.localAddress().getPort();
+        CoordinatorRendezvous rendezvous = new CoordinatorRendezvous(options.jobToken(), log);
+        WorkerIdentity identity = new WorkerIdentity(options.workerId(), options.host(), dataPort,
+                Map.of("cores", String.valueOf(Runtime.getRuntime().availableProcessors()), "gemm_threads",
+                        String.valueOf(options.gemmThreads())));
+        log.accept("worker " + options.workerId() + ": data port " + options.host() + ":" + dataPort + " (" + NettyCommunicators.ioMode() + ")");
+        try (CoordinatorClient client = clients.apply(identity)) {
+            Assignment first;
+            TrainConfig cfg;
+            ElasticRing ring = null;
+            try {
+                client.start(rendezvous);
+                first = rendezvous.awaitJob(options.ringTimeout());
+                cfg = jobConfig(first);
+                log.accept("job " + first.getJobId() + ": " + first.getJob().getName() + ", run dir " + cfg.outDir());
+                ModelConfig modelCfg = ModelConfig.named(cfg.model());
+                Path runDir = Path.of(cfg.outDir());
+                Files.createDirectories(runDir);
+                Optional<Path> checkpoint = new CheckpointLayout(runDir).latest();
+                BpeTokenizer tokenizer = checkpoint.isPresent()
+                        ? TrainingCheckpoint.tokenizer(checkpoint.get())
+                        : SimulationRun.trainTokenizer(cfg, modelCfg);
+                checkpoint.ifPresent(c -> log.accept("found checkpoint " + c + " (used if no rank holds newer state)"));
+
+                ring = new ElasticRing(endpoint, rendezvous, cfg.wire(), log);
+                ring.connectNext(options.ringTimeout());
+                ClusterStateSync sync = new ClusterStateSync(ring, options.generationTimeout(), options.ringTimeout(), log);
+                Worker.Outcome outcome;
+                try (ClusterObserver observer = new ClusterObserver(client, sync, 1000, log)) {
+                    outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, true, options.gemmThreads(), checkpoint.orElse(null))
+                            .withStateSync(sync)
+                            .call();
+                }
+                log.accept(String.format(Locale.ROOT, "finished: steps=%d, last_loss=%.4f, rank=%d, world_size=%d",
+                        outcome.finalStep(), outcome.lastLoss(), ring.comm().rank(), ring.comm().worldSize()));
+                awaitJobEnd(client, rendezvous, ring.comm().rank() == 0, ring.comm().generation(), outcome);
+                leave(client);
+                return new Result(first.getJobId(), outcome);
+            } finally {
+                if (ring != null) {
+                    ring.close();
+                } else {
+                    endpoint.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Rank 0 reports the result, which ends the job for everyone; the others wait for that. If rank
+     * 0 is lost before reporting, the worker that becomes rank 0 of a later generation reports.
+     */
+    private void awaitJobEnd(CoordinatorClient client, CoordinatorRendezvous rendezvous, boolean rankZero, long generation,
+            Worker.Outcome outcome) {
+        String summary = String.format(Locale.ROOT, "steps=%d, loss=%.4f", outcome.finalStep(), outcome.lastLoss());
+        long deadlineNs = System.nanoTime() + options.ringTimeout().toNanos();
+        if (rankZero) {
+            reportResult(client, summary, deadlineNs);
+        }
+        long after = generation;
+        while (true) {
+            Assignment a;
+            try {
+                long seen = after;
+                a = rendezvous.awaitMatching(x -> x.getState() == AssignmentState.ASSIGNMENT_STATE_RUNNING
+                        && x.getRank() == 0 && x.getGeneration() > seen,
+                        Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())), "the job's end (training done)");
+            } catch (JobStoppedException e) {
+                log.accept(e.getMessage());
+                return;
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("training done but the job did not end: timeout=" + options.ringTimeout(), e);
+            }
+            after = a.getGeneration();
+            reportResult(client, summary, deadlineNs);
+        }
+    }
+
+    /** Retries while the coordinator is unreachable (e.g. restarting); the job's end arrives on the assignment stream. */
+    private void reportResult(CoordinatorClient client, String summary, long deadlineNs) {
+        while (true) {
+            try {
+                client.reportResult(true, summary);
+                return;
+            } catch (StatusRuntimeException | IllegalStateException e) {
+                if (System.nanoTime() - deadlineNs > 0) {
+                    throw new IllegalStateException("could not report the job's result: " + e.getMessage(), e);
+                }
+                log.accept("result report failed, retrying: " + e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted reporting the result", ie);
+                }
+            }
+        }
+    }
+
+    private void leave(CoordinatorClient client) {
+        try {
+            client.leave("job finished");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.accept("leave failed (the coordinator evicts after the heartbeat timeout): " + e.getMessage());
+        }
+    }
+
+    /** The assignment's job spec as a TrainConfig: run dir under {@code outRoot}, steps from the coordinator's spec. */
+    TrainConfig jobConfig(Assignment a) {
+        JobSpec job = a.getJob();
+        boolean yaml = !"json".equalsIgnoreCase(job.getSpecFormat());
+        TrainConfig.Builder b = TrainConfigFiles.parse(job.getSpecText(), yaml, "job " + a.getJobId());
+        b.set("out", options.outRoot().resolve(a.getJobId()).toString());
+        if (job.getSteps() > 0) {
+            b.set("steps", String.valueOf(job.getSteps()));
+        }
+        return b.build();
+    }
+}
