@@ -113,6 +113,10 @@ root:x:0:
 nogroup:x:65534:
 EOF
 echo 'hosts: files dns' > "$rootfs/etc/nsswitch.conf"
+# LANG=C.UTF-8 needs glibc's C.utf8 locale; without it Java prints non-ASCII output as '?'.
+if [[ -d /usr/lib/locale/C.utf8 ]]; then
+  mkdir -p "$rootfs/usr/lib/locale" && cp -r /usr/lib/locale/C.utf8 "$rootfs/usr/lib/locale/"
+fi
 
 tar -C "$rootfs" --numeric-owner -c . | docker import \
   --change "ENV JAVA_HOME=$java_home" \
@@ -122,4 +126,6 @@ tar -C "$rootfs" --numeric-owner -c . | docker import \
   --change 'CMD ["bash"]' \
   - "$image" >/dev/null
 
-docker run --rm "$image" java -version 2>&1 | head -1 | sed 's/^/offline-base-image: built, java says: /' >&2
+# Capture first, then print: `| head -1` on the live stream can SIGPIPE the docker client (exit 141).
+version=$(docker run --rm "$image" java -version 2>&1) || fail "the new image cannot run java: $version"
+log "built, java says: ${version%%$'\n'*}"

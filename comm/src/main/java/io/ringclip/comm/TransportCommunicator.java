@@ -11,6 +11,7 @@ import io.ringclip.comm.algorithm.RingReduceScatter;
 import io.ringclip.comm.transport.Transport;
 import io.ringclip.comm.transport.TransportException;
 import io.ringclip.comm.wire.WireCodec;
+import io.ringclip.comm.wire.WireReduce;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,7 @@ public final class TransportCommunicator implements Communicator {
     private final CommConfig config;
     private final CommMetrics metrics;
     private final WireCodec codec = new WireCodec();
+    private final WireReduce reducer = new WireReduce();
     private final ExecutorService opThread;
     private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
     private final Object submitLock = new Object();
@@ -358,7 +360,7 @@ public final class TransportCommunicator implements Communicator {
             return;
         }
         OpContext ctx = new OpContext(transport, seq, startNanos + config.opTimeout().toNanos(), wire,
-                config.segmentElements(), config.inFlightSegments(), metrics, codec);
+                config.segmentElements(), config.inFlightSegments(), metrics, codec, reducer);
         try {
             body.run(ctx);
             long elapsed = System.nanoTime() - startNanos;

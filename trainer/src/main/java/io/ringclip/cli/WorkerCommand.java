@@ -52,7 +52,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--worker-id", paramLabel = "ID", description = "Stable worker name, [A-Za-z0-9._-] (default: <hostname>-<pid>).")
     String workerId;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "Run directories go to DIR/<job id>. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directories go to DIR/<job id> (default: under the job spec's `out`).")
     Path out;
 
     @Option(names = "--threads", paramLabel = "N", description = "Matmul threads (default: all cores).")

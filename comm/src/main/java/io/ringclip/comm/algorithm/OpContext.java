@@ -1,12 +1,14 @@
 package io.ringclip.comm.algorithm;
 
 import io.ringclip.comm.CommMetrics;
+import io.ringclip.comm.ReduceOp;
 import io.ringclip.comm.WireFormat;
 import io.ringclip.comm.transport.Received;
 import io.ringclip.comm.transport.Tag;
 import io.ringclip.comm.transport.Transport;
 import io.ringclip.comm.transport.TransportException;
 import io.ringclip.comm.wire.WireCodec;
+import io.ringclip.comm.wire.WireReduce;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,13 +34,14 @@ public final class OpContext {
     private final int inFlight;
     private final CommMetrics metrics;
     private final WireCodec codec;
+    private final WireReduce reducer;
     private final int[] sentOnLink;
     private final int[] receivedOnLink;
     private final ArrayDeque<CompletableFuture<Void>> window = new ArrayDeque<>();
     private float[] scratch = new float[0];
 
     public OpContext(Transport transport, long opSeq, long deadlineNanos, WireFormat wire, int segmentElements,
-            int inFlight, CommMetrics metrics, WireCodec codec) {
+            int inFlight, CommMetrics metrics, WireCodec codec, WireReduce reducer) {
         this.transport = transport;
         this.opSeq = opSeq;
         this.deadlineNanos = deadlineNanos;
@@ -47,6 +50,7 @@ public final class OpContext {
         this.inFlight = inFlight;
         this.metrics = metrics;
         this.codec = codec;
+        this.reducer = reducer;
         this.sentOnLink = new int[transport.worldSize()];
         this.receivedOnLink = new int[transport.worldSize()];
     }
@@ -96,19 +100,64 @@ public final class OpContext {
 
     /** Receives exactly {@code length} elements from {@code peer} into {@code dst[offset, ...)}. */
     public void receive(int peer, float[] dst, int offset, int length) {
+        try (Received message = take(peer, length)) {
+            codec.decode(wire, message.payload(), dst, offset, length);
+        }
+    }
+
+    /** Receives {@code length} elements from {@code peer} and folds them into {@code dst[offset, ...)} with {@code op}. */
+    public void receiveAccumulate(int peer, ReduceOp op, float[] dst, int offset, int length) {
+        try (Received message = take(peer, length)) {
+            reducer.accumulate(wire, op, message.payload(), dst, offset, length);
+        }
+    }
+
+    /**
+     * Receives {@code length} elements from {@code from}, combines them with {@code x[offset, ...)} and
+     * sends the result to {@code to}, reading the received bytes in place and writing the result
+     * straight into the outgoing frame (one pass; see {@link WireReduce#reduceInto}).
+     */
+    public void receiveReduceSend(int from, int to, ReduceOp op, float[] x, int offset, int length) {
+        try (Received message = take(from, length)) {
+            int bytes = length * wire.bytesPerElement();
+            awaitWindowRoom();
+            Tag tag = new Tag(opSeq, sentOnLink[to]++, wire.code());
+            window.addLast(transport.send(to, tag, bytes,
+                    buffer -> reducer.reduceInto(wire, op, message.payload(), x, offset, buffer, length)));
+            metrics.sent(bytes);
+        }
+    }
+
+    /**
+     * Receives {@code length} elements from {@code from} into {@code dst[offset, ...)} and passes the
+     * same wire bytes on to {@code to} (allgather forwarding: no re-encoding of the decoded floats).
+     */
+    public void receiveForward(int from, int to, float[] dst, int offset, int length) {
+        try (Received message = take(from, length)) {
+            int bytes = length * wire.bytesPerElement();
+            awaitWindowRoom();
+            Tag tag = new Tag(opSeq, sentOnLink[to]++, wire.code());
+            window.addLast(transport.send(to, tag, bytes, buffer -> buffer.put(message.payload())));
+            metrics.sent(bytes);
+            codec.decode(wire, message.payload(), dst, offset, length);
+        }
+    }
+
+    /** Takes the next message from {@code peer}, checked to carry exactly {@code length} elements. */
+    private Received take(int peer, int length) {
         Tag tag = new Tag(opSeq, receivedOnLink[peer]++, wire.code());
         int expectedBytes = length * wire.bytesPerElement();
-        try (Received message = transport.receive(peer, tag, deadlineNanos)) {
-            int bytes = message.payload().remaining();
-            if (bytes != expectedBytes) {
-                TransportException e = new TransportException(TransportException.Kind.MALFORMED, peer,
-                        "payload length mismatch: expectedBytes=" + expectedBytes + ", receivedBytes=" + bytes);
-                transport.abort(e.getMessage());
-                throw e;
-            }
-            codec.decode(wire, message.payload(), dst, offset, length);
-            metrics.received(bytes);
+        Received message = transport.receive(peer, tag, deadlineNanos);
+        int bytes = message.payload().remaining();
+        if (bytes != expectedBytes) {
+            message.close();
+            TransportException e = new TransportException(TransportException.Kind.MALFORMED, peer,
+                    "payload length mismatch: expectedBytes=" + expectedBytes + ", receivedBytes=" + bytes);
+            transport.abort(e.getMessage());
+            throw e;
         }
+        metrics.received(bytes);
+        return message;
     }
 
     /** Waits until every send of this op has left the process. */

@@ -3,7 +3,7 @@ package io.ringclip.comm.algorithm;
 /**
  * Ring allgather, segmented and pipelined (see {@link RingPartition} for the schedule). {@code buf}
  * already holds this rank's chunk; step 0 sends it, and every received segment is written in place
- * and forwarded at the next step straight from {@code buf}.
+ * and its wire bytes are forwarded as they arrived (no re-encoding), except at the last step.
  */
 public final class RingAllGather {
 
@@ -24,9 +24,10 @@ public final class RingAllGather {
             for (int k = 0; k < partition.segments(chunk); k++) {
                 int offset = partition.segmentOffset(chunk, k);
                 int length = partition.segmentLength(chunk, k);
-                ctx.receive(ctx.prev(), buf, offset, length);
-                if (!last) {
-                    ctx.send(ctx.next(), buf, offset, length);
+                if (last) {
+                    ctx.receive(ctx.prev(), buf, offset, length);
+                } else {
+                    ctx.receiveForward(ctx.prev(), ctx.next(), buf, offset, length);
                 }
             }
         }

@@ -8,8 +8,10 @@ import io.ringclip.comm.ReduceOp;
  * <p>Step 0 sends this rank's own data of chunk (r-1). Each later message is a partial reduction:
  * segment k of the chunk received at step s, plus this rank's contribution, leaves for the
  * successor as segment k of step s+1 right away, so reducing one segment overlaps moving the next.
- * The accumulator is one segment of scratch, so {@code src} is never written. At the last step the
- * received chunk is this rank's own: it is finished (AVG divides once) and written to {@code dst}.
+ * The received bytes are reduced where they arrived, straight into the outgoing frame
+ * ({@link OpContext#receiveReduceSend}), so {@code src} is never written and no segment is decoded
+ * first. At the last step the received chunk is this rank's own: it is folded into {@code dst},
+ * finished (AVG divides once) there.
  */
 public final class RingReduceScatter {
 
@@ -31,25 +33,22 @@ public final class RingReduceScatter {
             ctx.send(ctx.next(), src, partition.segmentOffset(first.sendChunk(), k),
                     partition.segmentLength(first.sendChunk(), k));
         }
-        float[] acc = ctx.scratch(partition.segmentElements());
         for (int step = 0; step < n - 1; step++) {
             int chunk = partition.reduceScatterStep(rank, step).recvChunk();
             boolean last = step == n - 2;
             for (int k = 0; k < partition.segments(chunk); k++) {
                 int offset = partition.segmentOffset(chunk, k);
                 int length = partition.segmentLength(chunk, k);
-                ctx.receive(ctx.prev(), acc, 0, length);
                 if (last) {
                     // reduce straight into dst: saves a copy of the chunk (dst may be src itself, in place)
                     int at = dstOffset + (offset - partition.chunkOffset(chunk));
                     if (dst != src || at != offset) {
                         System.arraycopy(src, offset, dst, at, length);
                     }
-                    op.accumulate(dst, at, acc, 0, length);
+                    ctx.receiveAccumulate(ctx.prev(), op, dst, at, length);
                     op.finish(dst, at, length, n);
                 } else {
-                    op.accumulate(acc, 0, src, offset, length);
-                    ctx.send(ctx.next(), acc, 0, length); // becomes segment k of step + 1
+                    ctx.receiveReduceSend(ctx.prev(), ctx.next(), op, src, offset, length); // segment k of step + 1
                 }
             }
         }

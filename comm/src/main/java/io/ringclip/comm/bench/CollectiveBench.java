@@ -80,6 +80,8 @@ public final class CollectiveBench {
         }
     }
 
+    private static final String LEAK_DETECTION_FLAG = "-Dio.netty.leakDetection.level=";
+
     private static List<BenchResult> runProcesses(BenchOptions o, PrintStream out) throws Exception {
         List<Integer> ports = freePorts(o.worldSize());
         String secretHex = HexFormat.of().formatHex(newSecret());
@@ -94,6 +96,11 @@ public final class CollectiveBench {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(java);
                 cmd.addAll(jvmFlags.stream().filter(f -> !f.startsWith("-agentlib:jdwp")).toList());
+                if (jvmFlags.stream().noneMatch(f -> f.startsWith(LEAK_DETECTION_FLAG))) {
+                    // Netty samples buffers for leak tracking by default; a benchmark measures without it
+                    // (tests pass -D...=paranoid, which is inherited above and wins)
+                    cmd.add(LEAK_DETECTION_FLAG + "disabled");
+                }
                 cmd.add("-cp");
                 cmd.add(classpath);
                 cmd.add(BenchWorkerMain.class.getName());

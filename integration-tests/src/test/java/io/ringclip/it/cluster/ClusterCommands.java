@@ -8,13 +8,18 @@ final class ClusterCommands {
 
     private ClusterCommands() {}
 
-    /** Tokens come from RINGCLIP_JOB_TOKEN / RINGCLIP_ADMIN_TOKEN in the container's environment. */
+    /**
+     * Tokens come from RINGCLIP_JOB_TOKEN / RINGCLIP_ADMIN_TOKEN in the container's environment.
+     * The heartbeat timeout is docker-compose.yml's 10 s: a 2-core machine running several JVMs
+     * can starve a worker for more than the 3 s default.
+     */
     static String[] coordinator(int grpcPort, int metricsPort, String journalDir) {
         return new String[] {
             "coordinator",
             "--port=" + grpcPort,
             "--metrics-port=" + metricsPort,
             "--journal=" + journalDir,
+            "--heartbeat-timeout=10s",
         };
     }
 

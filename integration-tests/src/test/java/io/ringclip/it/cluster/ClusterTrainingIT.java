@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringclip.coordinator.api.JobState;
 import io.ringclip.coordinator.api.JobStatus;
 import io.ringclip.coordinator.api.ProgressPoint;
+import io.ringclip.coordinator.api.WorkerState;
 import io.ringclip.it.docker.RingclipImage;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ class ClusterTrainingIT {
             String jobId = cluster.admin().submit(TestJobs.tinyClip("it-kill", STEPS, 2, 3)).getJobId();
             JobStatus before = awaitRunning(cluster, jobId, 3);
 
-            cluster.killWorker(2);
+            cluster.killWorker(workerWithRank(cluster, 2)); // not rank 0, which reports progress
 
             JobStatus done = awaitEnd(cluster, jobId);
             assertEquals(JobState.JOB_STATE_FINISHED, done.getState(), done::toString);
@@ -67,7 +68,7 @@ class ClusterTrainingIT {
             String jobId = cluster.admin().submit(TestJobs.tinyClip("it-partition", STEPS, 2, 3)).getJobId();
             JobStatus before = awaitRunning(cluster, jobId, 3);
 
-            cluster.disconnectWorker(2);
+            cluster.disconnectWorker(workerWithRank(cluster, 2));
 
             JobStatus done = awaitEnd(cluster, jobId);
             assertEquals(JobState.JOB_STATE_FINISHED, done.getState(), done::toString);
@@ -98,6 +99,15 @@ class ClusterTrainingIT {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** The index of the container that holds {@code rank} in the current ring (ids are worker-INDEX). */
+    private static int workerWithRank(RingclipCluster cluster, int rank) {
+        return cluster.admin().workers().getWorkersList().stream()
+                .filter(w -> w.getState() == WorkerState.WORKER_STATE_ACTIVE && w.getRank() == rank)
+                .map(w -> Integer.parseInt(w.getWorkerId().substring("worker-".length())))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no active worker with rank " + rank));
+    }
 
     private static JobStatus job(RingclipCluster cluster, String jobId) {
         return cluster.admin().jobs().stream().filter(j -> j.getJobId().equals(jobId)).findFirst().orElse(null);

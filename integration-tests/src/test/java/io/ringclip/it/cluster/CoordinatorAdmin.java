@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CoordinatorAdmin implements AutoCloseable {
 
-    private static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
+    /** Generous: the first call also connects, on a machine busy starting several JVMs. */
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
 
     private final ManagedChannel channel;
     private final AdminGrpc.AdminBlockingStub admin;

@@ -71,6 +71,8 @@ final class RingclipCluster implements AutoCloseable {
         RingclipCluster cluster = new RingclipCluster(name);
         try {
             cluster.coordinator.start();
+            // A listening port is not yet an answering server: wait for the admin API itself.
+            Await.until("the coordinator's admin API to answer", STARTUP_TIMEOUT, () -> cluster.admin().workers(), r -> true);
             for (int i = 0; i < workerCount; i++) {
                 cluster.addWorker();
             }

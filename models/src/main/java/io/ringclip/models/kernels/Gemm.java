@@ -23,7 +23,8 @@ public final class Gemm {
             LOG.log(System.Logger.Level.WARNING, "SGEMM: using the slow " + selection.kernel().name()
                     + " kernel (about 20x slower) because " + selection.fallbackReason());
         } else {
-            LOG.log(System.Logger.Level.DEBUG, "SGEMM: using the " + selection.kernel().name() + " kernel");
+            LOG.log(System.Logger.Level.INFO, "SGEMM: using the " + selection.kernel().name() + " kernel ("
+                    + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors preferred here)");
         }
         return selection.kernel();
     }

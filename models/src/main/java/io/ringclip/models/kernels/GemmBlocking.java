@@ -1,12 +1,12 @@
 package io.ringclip.models.kernels;
 
 /**
- * Cache-block sizes of {@link VectorGemm} around its 6×16 register tile ({@link MicroKernel6x16}).
+ * Cache-block sizes of {@link VectorGemm} around its 6×16 or 6×32 register tile.
  *
  * <pre>
  *   kc   largest depth of a k-block; k is cut into equal blocks of at most kc
  *   mc   rows of a packed A block (multiple of 6): mc×kc floats stay in L2
- *   nc   columns of a packed B block (multiple of 16): kc×nc floats stay in L3
+ *   nc   columns of a packed B block (multiple of 16; of 32 for the 6×32 tile): kc×nc floats stay in L3
  * </pre>
  *
  * kc = 512 rather than the textbook 256: with k ≤ 512 (every linear layer of the small configs)

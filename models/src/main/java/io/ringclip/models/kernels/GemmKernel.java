@@ -33,6 +33,6 @@ public interface GemmKernel {
         return this;
     }
 
-    /** A short name for logs and benchmarks, e.g. "scalar-reference" or "vector-6x16". */
+    /** A short name for logs and benchmarks, e.g. "scalar-reference" or "vector-6x32". */
     String name();
 }

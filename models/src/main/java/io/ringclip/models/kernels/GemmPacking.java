@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Copies blocks of op(A) and op(B) into the panel layouts {@link MicroKernel6x16} reads (mr = 6, nr = 16), so the
+ * Copies blocks of op(A) and op(B) into the panel layouts the register tiles read
+ * ({@link MicroKernel6x16}: mr = 6, nr = 16; {@link MicroKernel6x32}: mr = 6, nr = 32), so the
  * kernel streams both operands contiguously whatever the transposes and leading dimensions.
  *
  * <pre>
@@ -19,6 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmPacking {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+    /** Scratch for gather indices: j·ldb for the 8 rows of one gather (offsets from the gather's first row). */
+    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[8]);
 
     private GemmPacking() {}
 
@@ -97,6 +101,18 @@ final class GemmPacking {
             }
             return;
         }
+        if (cols == 32 && nr == 32) {
+            // The full 32-column panel of the AVX-512 tile: four 8-float copies per row.
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * ldb;
+                int d = dst + p * 32;
+                FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                FloatVector.fromArray(S, b, s + 8).intoArray(bp, d + 8);
+                FloatVector.fromArray(S, b, s + 16).intoArray(bp, d + 16);
+                FloatVector.fromArray(S, b, s + 24).intoArray(bp, d + 24);
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
             int s = src + p * ldb;
             int d = dst + p * nr;
@@ -108,6 +124,21 @@ final class GemmPacking {
 
     /** B stored n×k (op(B) = Bᵀ): read each B row contiguously, write it down a panel column. */
     private static void packTransposedBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
+        if (cols == nr && nr % 8 == 0) {
+            // Full panel: each packed row p is nr values one B row apart; gather them 8 at a time
+            // (vgatherdps) so the stores are whole contiguous vectors instead of nr·kc scalar stores.
+            int[] rowOffsets = ROW_OFFSETS.get();
+            for (int j = 0; j < 8; j++) {
+                rowOffsets[j] = j * ldb;
+            }
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * nr;
+                for (int j = 0; j < nr; j += 8) {
+                    FloatVector.fromArray(S, b, src + j * ldb + p, rowOffsets, 0).intoArray(bp, d + j);
+                }
+            }
+            return;
+        }
         for (int j = 0; j < nr; j++) {
             if (j < cols) {
                 int s = src + j * ldb;

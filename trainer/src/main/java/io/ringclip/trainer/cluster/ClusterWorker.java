@@ -179,15 +179,19 @@ public final class ClusterWorker {
         }
     }
 
-    /** The assignment's job spec as a TrainConfig: run dir under {@code outRoot}, steps from the coordinator's spec. */
+    /**
+     * The assignment's job spec as a TrainConfig: run dir {@code <base>/<job id>}, base = {@code --out}
+     * or else the spec's own {@code out} (e.g. a shared checkpoint volume); steps from the coordinator's spec.
+     */
     TrainConfig jobConfig(Assignment a) {
         JobSpec job = a.getJob();
         boolean yaml = !"json".equalsIgnoreCase(job.getSpecFormat());
         TrainConfig.Builder b = TrainConfigFiles.parse(job.getSpecText(), yaml, "job " + a.getJobId());
-        b.set("out", options.outRoot().resolve(a.getJobId()).toString());
         if (job.getSteps() > 0) {
             b.set("steps", String.valueOf(job.getSteps()));
         }
+        Path base = options.outRoot() != null ? options.outRoot() : Path.of(b.build().outDir());
+        b.set("out", base.resolve(a.getJobId()).toString());
         return b.build();
     }
 }

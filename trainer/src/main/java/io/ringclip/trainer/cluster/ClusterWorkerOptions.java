@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param host              address peers use to reach this worker's data port
  * @param dataPort          collective transport port (0 = any free port, published to the coordinator)
  * @param jobToken          the coordinator's job token (null when it runs open); also keys the data-port secret
- * @param outRoot           run directories go to {@code outRoot/<job id>} (metrics, checkpoints)
+ * @param outRoot           run directories go to {@code outRoot/<job id>} (checkpoints); null: under the job spec's {@code out}
  * @param gemmThreads       matmul threads of this process
  * @param ringTimeout       longest wait for a running ring: the first rendezvous, or a paused job to resume
  * @param generationTimeout after a failed collective, longest wait for the coordinator to start a new generation
@@ -24,7 +24,6 @@ public record ClusterWorkerOptions(String workerId, String host, int dataPort, S
     public ClusterWorkerOptions {
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(outRoot, "outRoot");
         Objects.requireNonNull(ringTimeout, "ringTimeout");
         Objects.requireNonNull(generationTimeout, "generationTimeout");
         Objects.requireNonNull(opTimeout, "opTimeout");

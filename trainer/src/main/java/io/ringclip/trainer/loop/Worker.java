@@ -19,6 +19,8 @@ import io.ringclip.trainer.eval.EvalResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -60,7 +62,7 @@ public final class Worker implements Callable<Worker.Outcome> {
 
     /** Elastic training: how ranks agree on state at the start and after a failed collective. */
     public Worker withStateSync(StateSync sync) {
-        this.stateSync = java.util.Objects.requireNonNull(sync, "sync");
+        this.stateSync = Objects.requireNonNull(sync, "sync");
         return this;
     }
 
@@ -114,7 +116,7 @@ public final class Worker implements Callable<Worker.Outcome> {
                         // elastic training: the ring changed under this step; continue from the agreed commit point
                         resume = stateSync.recover(failed,
                                 new StateSync.State(s, committed, adapter.params(), step.optimizer(), step.scaler()));
-                        java.util.Arrays.fill(adapter.grads(), 0f);
+                        Arrays.fill(adapter.grads(), 0f);
                         loader.close();
                         loader = openLoader(source, modelCfg, resume.position());
                         committed = resume.position();

@@ -2,6 +2,7 @@ package io.ringclip.trainer.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,25 +25,6 @@ class ClusterWorkerTest {
 
     @TempDir
     Path tmp;
-
-    @Test
-    void shouldTrainAFixedWorldJobToTheEndAndHaveTheCoordinatorMarkItFinished() throws Exception {
-        try (TestCoordinator coord = new TestCoordinator(tmp, Duration.ofSeconds(5))) {
-            String jobId = coord.submitTinyJob("fixed", 3, 2, 2).getJobId();
-            CompletableFuture<ClusterWorker.Result> a = coord.startWorker("w-a");
-            CompletableFuture<ClusterWorker.Result> b = coord.startWorker("w-b");
-            ClusterWorker.Result ra = result(a, coord);
-            ClusterWorker.Result rb = result(b, coord);
-
-            assertEquals(jobId, ra.jobId());
-            assertEquals(3, ra.outcome().finalStep());
-            assertArrayEquals(ra.outcome().params(), rb.outcome().params(), "ranks must end with identical weights");
-            JobStatus job = coord.job(jobId);
-            assertEquals(JobState.JOB_STATE_FINISHED, job.getState(), job.getReason());
-            assertEquals(2, job.getWorldSize());
-            assertEquals(3, job.getStep());
-        }
-    }
 
     @Test
     void shouldContinueAtTheSmallerWorldWhenAWorkerIsDrainedAndAdmitANewcomerAtTheNextGeneration() throws Exception {
@@ -85,6 +67,38 @@ class ClusterWorkerTest {
             assertTrue(job.getHistoryList().stream().anyMatch(p -> p.getGeneration() == generation2), "steps ran at world size 2");
             coord.logLines().forEach(System.out::println);
             assertTrue(coord.logLines().stream().anyMatch(l -> l.contains("elastic: training again")), "survivors log their recovery");
+        }
+    }
+
+    @Test
+    void shouldTrainAFixedWorldJobPauseBelowMinWorkersResumeWhenAWorkerReturnsAndFinish() throws Exception {
+        try (TestCoordinator coord = new TestCoordinator(tmp, Duration.ofSeconds(5))) {
+            int steps = 6;
+            String jobId = coord.submitTinyJob("pause", steps, 2, 2).getJobId();
+            CompletableFuture<ClusterWorker.Result> a = coord.startWorker("w-a");
+            CompletableFuture<ClusterWorker.Result> b = coord.startWorker("w-b");
+            TestCoordinator.awaitTrue("training under way", Duration.ofSeconds(60), () -> coord.job(jobId).getStep() >= 2);
+            assertEquals(JobState.JOB_STATE_RUNNING, coord.job(jobId).getState());
+            assertEquals(2, coord.job(jobId).getWorldSize());
+
+            coord.admin.drainWorker("w-b", "test: below min_workers");
+            TestCoordinator.awaitTrue("the job paused", Duration.ofSeconds(30),
+                    () -> coord.job(jobId).getState() == JobState.JOB_STATE_PAUSED);
+            assertEquals("paused: workers=1 < min_workers=2", coord.job(jobId).getReason());
+            assertThrows(ExecutionException.class, () -> b.get(60, TimeUnit.SECONDS));
+            TestCoordinator.awaitTrue("the survivor to say why it waits", Duration.ofSeconds(30),
+                    () -> coord.logLines().stream().anyMatch(l -> l.contains("w-a: waiting for") && l.contains("state=paused")));
+            assertFalse(a.isDone(), "the survivor waits, it does not exit");
+
+            CompletableFuture<ClusterWorker.Result> c = coord.startWorker("w-c");
+            ClusterWorker.Result ra = result(a, coord);
+            ClusterWorker.Result rc = result(c, coord);
+            assertEquals(steps, ra.outcome().finalStep());
+            assertArrayEquals(ra.outcome().params(), rc.outcome().params(), "the returning worker trains with the survivor's state");
+            JobStatus job = coord.job(jobId);
+            assertEquals(JobState.JOB_STATE_FINISHED, job.getState(), job.getReason());
+            assertEquals(2, job.getWorldSize());
+            assertEquals(steps, job.getStep());
         }
     }
 

@@ -87,7 +87,13 @@ final class LocalTransport implements Transport {
         }
     }
 
-    private record HeapMessage(int dtype, ByteBuffer payload) implements Received {
+    private record HeapMessage(int dtype, ByteBuffer bytes) implements Received {
+        /** A fresh view each call, so one reader's position never moves another's (Received's contract). */
+        @Override
+        public ByteBuffer payload() {
+            return bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
         @Override
         public void close() {
             // heap memory: nothing to release
