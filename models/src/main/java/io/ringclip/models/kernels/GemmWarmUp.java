@@ -7,7 +7,7 @@ import java.util.Random;
  *
  * <p>Vector API methods run ~100× slower until C2 compiles them (boxed vectors), and every tile,
  * packing and threading variant is its own method. The warm-up runs shapes that reach all of them:
- * full 6×16 tiles, edge rows and columns, two k-blocks, two m-blocks, all four transposes, with
+ * full tiles (6×16 or 6×32), edge rows and columns, two k-blocks, two m-blocks, all four transposes, with
  * and without accumulation, and the multi-threaded path. The speed check then times one 192×192×256
  * product and logs a warning when it is far below what the kernel reaches after compilation
  * (a JIT that failed to inline a vector operation once made a loop 50× slower).
@@ -27,8 +27,8 @@ public final class GemmWarmUp {
     private static final int ROUNDS = 150;
     /** (m, n, k): full tiles; edge rows+columns with two k-blocks (kc ≤ 512); two m-blocks with edges; attention-like. */
     private static final int[][] SHAPES = {{12, 32, 64}, {13, 37, 600}, {130, 20, 40}, {50, 50, 32}};
-    /** The multi-threaded path: above VectorGemm's single-thread threshold. */
-    private static final int[] PARALLEL_SHAPE = {192, 160, 96};
+    /** The multi-threaded paths, above VectorGemm's single-thread threshold: a row split, and a k split (k ≥ 4·max(m, n)). */
+    private static final int[][] PARALLEL_SHAPES = {{192, 160, 96}, {64, 48, 1024}};
     private static final int PARALLEL_ROUNDS = 20;
     /** The fast kernel does 30–90 GFLOP/s per core (AVX2 to AVX-512 machines); below this it is not compiled. */
     private static final double SLOW_GFLOPS = 3.0;
@@ -51,8 +51,10 @@ public final class GemmWarmUp {
         }
         if (threads > 1) {
             for (int round = 0; round < PARALLEL_ROUNDS; round++) {
-                for (int t = 0; t < 4; t++) {
-                    product(kernel, (t & 1) != 0, (t & 2) != 0, PARALLEL_SHAPE, a, b, c, (round & 1) == 0);
+                for (int[] s : PARALLEL_SHAPES) {
+                    for (int t = 0; t < 4; t++) {
+                        product(kernel, (t & 1) != 0, (t & 2) != 0, s, a, b, c, (round & 1) == 0);
+                    }
                 }
             }
         }

@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * The 12 accumulators (6 rows × two 8-float vectors), two B vectors and one broadcast A value
  * use 15 of the 16 AVX2 registers, so nothing spills (4×24 spills, 8×8 and 5×16 measured slower;
- * see notes/java-performance.md; with AVX-512, C2 has 32 registers and the same kernel measured
- * ~110 GFLOP/s per CPU-second in cache, so wider tiles were not kept). Edge tiles are computed whole on the zero-padded panels into a
- * scratch tile and then the valid part is merged into C (see VectorGemm).
+ * see notes/java-performance.md). On AVX-512 machines {@link MicroKernel6x32} is used instead.
+ * Edge tiles are computed whole on the zero-padded panels into a scratch tile and then the valid
+ * part is merged into C (see VectorGemm).
  */
 final class MicroKernel6x16 {
 
