@@ -23,12 +23,13 @@ final class ClusterCommands {
         };
     }
 
-    static String[] worker(String workerId, String coordinatorAddress, String jobToken) {
+    /** The job token comes from RINGCLIP_JOB_TOKEN in the container's environment; run dirs go to the shared volume. */
+    static String[] worker(String workerId, String coordinatorAddress, String outDir) {
         return new String[] {
             "worker",
             "--coordinator=" + coordinatorAddress,
-            "--token=" + jobToken,
             "--worker-id=" + workerId,
+            "--out=" + outDir,
         };
     }
 }

@@ -10,7 +10,6 @@ import io.ringclip.coordinator.api.WorkerState;
 import io.ringclip.it.docker.RingclipImage;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * generation, worker states), not on log text.
  */
 @ExtendWith(RingclipImage.class)
-@Disabled(WaitingForWorker.REASON)
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ClusterTrainingIT {
 

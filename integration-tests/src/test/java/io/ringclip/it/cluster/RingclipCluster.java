@@ -95,7 +95,8 @@ final class RingclipCluster implements AutoCloseable {
                         .withMemory((long) WORKER_MEMORY_MIB << 20)
                         .withRestartPolicy(RestartPolicy.onFailureRestart(WORKER_RESTARTS))
                         .withBinds(new Bind(checkpointsVolume, new Volume(CHECKPOINTS_DIR))))
-                .withCommand(ClusterCommands.worker(id, "coordinator:" + GRPC_PORT, JOB_TOKEN));
+                .withEnv("RINGCLIP_JOB_TOKEN", JOB_TOKEN)
+                .withCommand(ClusterCommands.worker(id, "coordinator:" + GRPC_PORT, CHECKPOINTS_DIR));
         workers.add(worker);
         worker.start();
         return index;

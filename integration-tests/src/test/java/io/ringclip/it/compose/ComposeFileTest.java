@@ -76,7 +76,7 @@ class ComposeFileTest {
         String adminToken = coordinatorEnv.path("RINGCLIP_ADMIN_TOKEN").asText();
         assertTrue(ENV_WITH_DEFAULT.matcher(jobToken).matches(), "job token=" + jobToken);
         assertTrue(ENV_WITH_DEFAULT.matcher(adminToken).matches(), "admin token=" + adminToken);
-        assertEquals(jobToken, commandFlag(service("worker"), "--token"));
+        assertEquals(jobToken, service("worker").path("environment").path("RINGCLIP_JOB_TOKEN").asText());
         assertEquals(adminToken, service("submit").path("environment").path("RINGCLIP_ADMIN_TOKEN").asText());
         String subnet = compose.path("networks").path("ringclip").path("ipam").path("config").get(0).path("subnet").asText();
         assertTrue(ENV_WITH_DEFAULT.matcher(subnet).matches(), "subnet=" + subnet);

@@ -7,12 +7,10 @@ import io.ringclip.coordinator.api.JobState;
 import io.ringclip.coordinator.api.JobStatus;
 import io.ringclip.it.cluster.Await;
 import io.ringclip.it.cluster.CoordinatorAdmin;
-import io.ringclip.it.cluster.WaitingForWorker;
 import io.ringclip.it.docker.RingclipImage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the stack's own {@code submit} service) to the end, as the coordinator reports it.
  */
 @ExtendWith(RingclipImage.class)
-@Disabled(WaitingForWorker.REASON)
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ComposeStackIT {
 
