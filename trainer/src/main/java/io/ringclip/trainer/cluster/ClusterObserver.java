@@ -80,6 +80,11 @@ final class ClusterObserver implements RunObserver, AutoCloseable {
         }
     }
 
+    /** The samples/s of the last finite step (0 before any), re-sent with the final progress report. */
+    double lastSamplesPerSecond() {
+        return lastSamplesPerSecond;
+    }
+
     @Override
     public void message(String text) {
         log.accept(text);

@@ -98,14 +98,16 @@ public final class ClusterWorker {
                 ring.connectNext(options.ringTimeout());
                 ClusterStateSync sync = new ClusterStateSync(ring, options.generationTimeout(), options.ringTimeout(), log);
                 Worker.Outcome outcome;
+                double samplesPerSecond;
                 try (ClusterObserver observer = new ClusterObserver(client, sync, 1000, log)) {
                     outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, true, options.gemmThreads(), checkpoint.orElse(null))
                             .withStateSync(sync)
                             .call();
+                    samplesPerSecond = observer.lastSamplesPerSecond();
                 }
                 log.accept(String.format(Locale.ROOT, "finished: steps=%d, last_loss=%.4f, rank=%d, world_size=%d",
                         outcome.finalStep(), outcome.lastLoss(), ring.comm().rank(), ring.comm().worldSize()));
-                awaitJobEnd(client, rendezvous, ring.comm().rank() == 0, ring.comm().generation(), outcome);
+                awaitJobEnd(client, rendezvous, ring.comm().rank() == 0, ring.comm().generation(), outcome, samplesPerSecond);
                 leave(client);
                 return new Result(first.getJobId(), outcome);
             } finally {
@@ -123,11 +125,12 @@ public final class ClusterWorker {
      * 0 is lost before reporting, the worker that becomes rank 0 of a later generation reports.
      */
     private void awaitJobEnd(CoordinatorClient client, CoordinatorRendezvous rendezvous, boolean rankZero, long generation,
-            Worker.Outcome outcome) {
+            Worker.Outcome outcome, double samplesPerSecond) {
         String summary = String.format(Locale.ROOT, "steps=%d, loss=%.4f", outcome.finalStep(), outcome.lastLoss());
+        FinalProgress progress = new FinalProgress(outcome.finalStep(), outcome.lastLoss(), samplesPerSecond);
         long deadlineNs = System.nanoTime() + options.ringTimeout().toNanos();
         if (rankZero) {
-            reportResult(client, summary, deadlineNs);
+            reportResult(client, summary, progress, deadlineNs);
         }
         long after = generation;
         while (true) {
@@ -144,14 +147,24 @@ public final class ClusterWorker {
                 throw new IllegalStateException("training done but the job did not end: timeout=" + options.ringTimeout(), e);
             }
             after = a.getGeneration();
-            reportResult(client, summary, deadlineNs);
+            reportResult(client, summary, progress, deadlineNs);
         }
     }
 
-    /** Retries while the coordinator is unreachable (e.g. restarting); the job's end arrives on the assignment stream. */
-    private void reportResult(CoordinatorClient client, String summary, long deadlineNs) {
+    /** The last step's progress, sent again just before the result. */
+    private record FinalProgress(long step, double loss, double samplesPerSecond) {}
+
+    /**
+     * Retries while the coordinator is unreachable (e.g. restarting); the job's end arrives on the
+     * assignment stream. The final progress goes first: reports dropped while a restarted
+     * coordinator was down would otherwise leave the finished job at an old step.
+     */
+    private void reportResult(CoordinatorClient client, String summary, FinalProgress progress, long deadlineNs) {
         while (true) {
             try {
+                if (Double.isFinite(progress.loss())) {
+                    client.reportProgress(progress.step(), progress.loss(), progress.samplesPerSecond(), Map.of());
+                }
                 client.reportResult(true, summary);
                 return;
             } catch (StatusRuntimeException | IllegalStateException e) {
