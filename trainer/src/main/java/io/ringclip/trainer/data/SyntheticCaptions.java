@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <p>Example {@code i} of a split is generated from {@code (seed, split, i)} alone, so the
  * dataset is random-access, deterministic, and costs no memory. Attributes: shape (the label),
- * colour (RGB) or intensity + texture (1 channel), one of 9 positions, small or large, and a
- * caption template. The test split uses a separate random stream, so it is held out.
+ * colour (RGB) or intensity (1 channel), one of 9 positions, small or large, and a caption
+ * template. Shapes are drawn large and clean (diameter ≥ ~0.5 of the side, so ≥ 14 px at 28 px)
+ * on a quiet background, so that a ViT with 4-pixel patches can read their outline. The test split uses a separate random stream, so it is held out.
  */
 public final class SyntheticCaptions implements DataSource {
 
@@ -23,8 +24,7 @@ public final class SyntheticCaptions implements DataSource {
         {0.6f, 0.15f, 0.8f}, {1.0f, 0.55f, 0.0f}, {0.95f, 0.95f, 0.95f},
     };
     static final List<String> INTENSITY_NAMES = List.of("bright", "dim");
-    private static final float[] INTENSITY = {0.95f, 0.6f};
-    static final List<String> TEXTURE_NAMES = List.of("solid", "striped", "checkered");
+    private static final float[] INTENSITY = {0.95f, 0.65f};
     /** The 3×3 grid of positions, row-major from top left. */
     static final List<String> POSITIONS = List.of("top left", "top centre", "top right", "middle left", "centre",
             "middle right", "bottom left", "bottom centre", "bottom right");
@@ -49,7 +49,7 @@ public final class SyntheticCaptions implements DataSource {
     private final long seed;
 
     /** The attributes of one example, drawn first from its generator (rendering draws after). */
-    record Attributes(int shape, int colour, int intensity, int texture, int position, int sizeClass, int template) {}
+    record Attributes(int shape, int colour, int intensity, int position, int sizeClass, int template) {}
 
     public SyntheticCaptions(Split split, int size, int imageSize, int channels, long seed) {
         if (size <= 0 || imageSize < 8 || (channels != 1 && channels != 3)) {
@@ -115,15 +115,13 @@ public final class SyntheticCaptions implements DataSource {
 
     private static Attributes drawAttributes(SplitMix64 random) {
         return new Attributes(random.nextInt(SHAPES.size()), random.nextInt(COLOUR_NAMES.size()),
-                random.nextInt(INTENSITY_NAMES.size()), random.nextInt(TEXTURE_NAMES.size()),
+                random.nextInt(INTENSITY_NAMES.size()),
                 random.nextInt(POSITIONS.size()), random.nextInt(SIZES.size()),
                 random.nextInt(CAPTION_TEMPLATES.size()));
     }
 
     private String caption(Attributes a) {
-        String appearance = channels == 3
-                ? COLOUR_NAMES.get(a.colour())
-                : INTENSITY_NAMES.get(a.intensity()) + " " + TEXTURE_NAMES.get(a.texture());
+        String appearance = channels == 3 ? COLOUR_NAMES.get(a.colour()) : INTENSITY_NAMES.get(a.intensity());
         return CAPTION_TEMPLATES.get(a.template())
                 .replace("{colour}", appearance)
                 .replace("{shape}", SHAPES.get(a.shape()))
@@ -134,24 +132,17 @@ public final class SyntheticCaptions implements DataSource {
     /** Draws the image: pixels in [0, 1], {@code [channels, S, S]}. */
     private RawImage render(Attributes a, SplitMix64 random) {
         int s = imageSize;
-        // Centre of the position's grid cell (in units of the image side) plus a little jitter.
-        // Radii stay near half a cell (1/6) so shapes remain recognisable at 32 px; a large
-        // shape in an edge cell may lose a pixel or two at the border.
-        double cx = (a.position() % 3 + 0.5) / 3 + random.uniform(-0.04, 0.04);
-        double cy = (a.position() / 3 + 0.5) / 3 + random.uniform(-0.04, 0.04);
-        double radius = a.sizeClass() == 0 ? random.uniform(0.10, 0.12) : random.uniform(0.15, 0.17);
-        double background = random.uniform(0.05, 0.3);
-        int stripePeriod = Math.max(2, s / 10);
         float[] pixels = new float[channels * s * s];
         int plane = s * s;
+        Placement p = placement(a, random);
+        double background = random.uniform(0.0, BACKGROUND_MAX);
         for (int y = 0; y < s; y++) {
             for (int x = 0; x < s; x++) {
-                double u = ((x + 0.5) / s - cx) / radius;
-                double v = ((y + 0.5) / s - cy) / radius;
-                boolean inside = insideShape(a.shape(), u, v)
-                        && (channels == 3 || textureOn(a.texture(), x, y, stripePeriod));
+                double u = ((x + 0.5) / s - p.cx()) / p.radius();
+                double v = ((y + 0.5) / s - p.cy()) / p.radius();
+                boolean inside = insideShape(a.shape(), u, v);
                 for (int c = 0; c < channels; c++) {
-                    double noise = random.uniform(-0.04, 0.04);
+                    double noise = random.uniform(-NOISE, NOISE);
                     double value = inside
                             ? (channels == 3 ? COLOUR_RGB[a.colour()][c] : INTENSITY[a.intensity()])
                             : background;
@@ -160,6 +151,28 @@ public final class SyntheticCaptions implements DataSource {
             }
         }
         return new RawImage(s, s, channels, pixels);
+    }
+
+    /** Background level is drawn from [0, BACKGROUND_MAX]; pixel noise from [-NOISE, NOISE]. */
+    private static final double BACKGROUND_MAX = 0.2;
+    private static final double NOISE = 0.03;
+    /** Offset of the outer grid cells' centres from the image centre, in units of the side. */
+    static final double POSITION_OFFSET = 0.12;
+
+    /** Shape centre and radius, in units of the image side. */
+    record Placement(double cx, double cy, double radius) {}
+
+    /**
+     * Where the shape goes. The 3×3 "grid" is a shift of the centre by ±{@value #POSITION_OFFSET}
+     * of the side plus a little jitter, so the shape stays large (radius 0.26–0.30 small,
+     * 0.34–0.38 large: diameter ≥ 14 px at 28 px, legible with 4-px patches) and loses at most a
+     * thin rim at the border.
+     */
+    static Placement placement(Attributes a, SplitMix64 random) {
+        double cx = 0.5 + (a.position() % 3 - 1) * POSITION_OFFSET + random.uniform(-0.02, 0.02);
+        double cy = 0.5 + (a.position() / 3 - 1) * POSITION_OFFSET + random.uniform(-0.02, 0.02);
+        double radius = a.sizeClass() == 0 ? random.uniform(0.26, 0.30) : random.uniform(0.34, 0.38);
+        return new Placement(cx, cy, radius);
     }
 
     /** Whether local coordinates (u, v), in units of the radius, lie inside the shape. */
@@ -174,15 +187,6 @@ public final class SyntheticCaptions implements DataSource {
             case 4 -> au + av <= 1; // diamond
             case 5 -> u * u + v * v <= 1 && u * u + v * v >= 0.36; // ring
             default -> throw new IllegalArgumentException("unknown shape: shape=" + shape);
-        };
-    }
-
-    private static boolean textureOn(int texture, int x, int y, int period) {
-        return switch (texture) {
-            case 0 -> true; // solid
-            case 1 -> (y / period) % 2 == 0; // striped
-            case 2 -> ((x / period) + (y / period)) % 2 == 0; // checkered
-            default -> throw new IllegalArgumentException("unknown texture: texture=" + texture);
         };
     }
 }
