@@ -1,8 +1,6 @@
 package io.ringclip.coordinator.client;
 
 import io.grpc.Channel;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.ringclip.coordinator.api.AdminGrpc;
 import io.ringclip.coordinator.api.GetJobRequest;
@@ -14,7 +12,6 @@ import io.ringclip.coordinator.api.ListWorkersResponse;
 import io.ringclip.coordinator.api.WorkerControlRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The admin API with the admin token; every call has the given deadline and throws
@@ -34,7 +31,7 @@ public final class AdminClient implements AutoCloseable {
 
     /** Plaintext TCP to {@code target} ("host:port"); the client owns that channel. */
     public static AdminClient connect(String target, String adminToken, Duration deadline) {
-        ManagedChannel ch = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel ch = Stubs.plaintext(target);
         return new AdminClient(ch, ch, adminToken, deadline);
     }
 
@@ -79,13 +76,6 @@ public final class AdminClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownedChannel != null) {
-            ownedChannel.shutdownNow();
-            try {
-                ownedChannel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Stubs.release(ownedChannel);
     }
 }

@@ -2,8 +2,6 @@ package io.ringclip.coordinator.client;
 
 import io.grpc.Channel;
 import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -109,7 +107,7 @@ public final class CoordinatorClient implements AutoCloseable {
 
     /** Connects over plaintext TCP to {@code target} ("host:port"); the client owns that channel. */
     public static CoordinatorClient connect(String target, WorkerIdentity identity, ClientOptions options) {
-        ManagedChannel ch = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel ch = Stubs.plaintext(target);
         return new CoordinatorClient(ch, ch, identity, options);
     }
 
@@ -205,14 +203,7 @@ public final class CoordinatorClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         thread.shutdownNow();
-        if (ownedChannel != null) {
-            ownedChannel.shutdownNow();
-            try {
-                ownedChannel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Stubs.release(ownedChannel);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 package io.ringclip.coordinator.client;
 
 import io.grpc.Channel;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.ringclip.coordinator.api.GetJobRequest;
 import io.ringclip.coordinator.api.JobSpec;
@@ -12,7 +10,6 @@ import io.ringclip.coordinator.api.ListJobsRequest;
 import io.ringclip.coordinator.api.SubmitJobRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Submits and reads jobs with the job token (the Launch service); every call has a deadline. */
 public final class JobClient implements AutoCloseable {
@@ -28,7 +25,7 @@ public final class JobClient implements AutoCloseable {
     }
 
     public static JobClient connect(String target, String token, Duration deadline) {
-        ManagedChannel ch = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel ch = Stubs.plaintext(target);
         return new JobClient(ch, ch, token, deadline);
     }
 
@@ -60,13 +57,6 @@ public final class JobClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownedChannel != null) {
-            ownedChannel.shutdownNow();
-            try {
-                ownedChannel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Stubs.release(ownedChannel);
     }
 }
