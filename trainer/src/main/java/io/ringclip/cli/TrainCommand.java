@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "latest|DIR", description = "Resume from the newest checkpoint in --out, or from a checkpoint directory.")
     String resume;
 
-    @Option(names = "--no-overlap", description = "Start the gradient allreduce only after backward (for measuring overlap).")
+    @Option(names = "--no-overlap", description = "Start the gradient allreduce only after backward, for measuring overlap (job spec: overlap: false).")
     boolean noOverlap;
 
     @Override
@@ -104,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println("ringclip train: " + e.getMessage());
             return 2;
         }
-        return TrainLauncher.runSimulation(cfg, !noOverlap);
+        return TrainLauncher.runSimulation(cfg);
     }
 
     /** The job spec: defaults, then {@code --config}, then flags. */
@@ -133,6 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("seed", seed);
         m.put("workers", workers);
         m.put("bucket-mb", bucketMb);
+        m.put("overlap", noOverlap ? false : null);
         m.put("wire", wire);
         m.put("lock-image", lockImage);
         m.put("patch-dropout", patchDropout);

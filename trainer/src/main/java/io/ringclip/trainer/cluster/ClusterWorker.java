@@ -16,6 +16,7 @@ import io.ringclip.trainer.checkpoint.CheckpointLayout;
 import io.ringclip.trainer.checkpoint.TrainingCheckpoint;
 import io.ringclip.trainer.config.TrainConfig;
 import io.ringclip.trainer.config.TrainConfigFiles;
+import io.ringclip.trainer.loop.RunRecorder;
 import io.ringclip.trainer.loop.SimulationRun;
 import io.ringclip.trainer.loop.Worker;
 import java.io.IOException;
@@ -99,14 +100,19 @@ public final class ClusterWorker {
                 ClusterStateSync sync = new ClusterStateSync(ring, options.generationTimeout(), options.ringTimeout(), log);
                 Worker.Outcome outcome;
                 double samplesPerSecond;
-                try (ClusterObserver observer = new ClusterObserver(client, sync, 1000, log)) {
-                    outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, true, options.gemmThreads(), checkpoint.orElse(null))
+                try (RunRecorder recorder = new RunRecorder(runDir);
+                        ClusterObserver observer = new ClusterObserver(client, sync, recorder, 1000, log)) {
+                    outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, options.gemmThreads(), checkpoint.orElse(null))
                             .withStateSync(sync)
                             .call();
+                    ring.retire(); // the job's end must not abort the (now idle) communicator
                     samplesPerSecond = observer.lastSamplesPerSecond();
+                    log.accept(String.format(Locale.ROOT, "finished: steps=%d, last_loss=%.4f, rank=%d, world_size=%d%s",
+                            outcome.finalStep(), outcome.lastLoss(), ring.comm().rank(), ring.comm().worldSize(), runSummary(recorder)));
+                    if (recorder.steps() > 0 && recorder.writeReport(cfg, ring.comm().worldSize())) {
+                        log.accept("metrics " + recorder.metricsFile() + ", report " + recorder.reportFile());
+                    }
                 }
-                log.accept(String.format(Locale.ROOT, "finished: steps=%d, last_loss=%.4f, rank=%d, world_size=%d",
-                        outcome.finalStep(), outcome.lastLoss(), ring.comm().rank(), ring.comm().worldSize()));
                 awaitJobEnd(client, rendezvous, ring.comm().rank() == 0, ring.comm().generation(), outcome, samplesPerSecond);
                 leave(client);
                 return new Result(first.getJobId(), outcome);
@@ -118,6 +124,15 @@ public final class ClusterWorker {
                 }
             }
         }
+    }
+
+    /** What this process measured while it was rank 0 (empty if it never was). */
+    private static String runSummary(RunRecorder recorder) {
+        if (recorder.steps() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", recorded_steps=%d, samples_per_second=%.1f, comm_wait_share=%.1f%%",
+                recorder.steps(), recorder.samplesPerSecond(), 100 * recorder.commWaitShare());
     }
 
     /**

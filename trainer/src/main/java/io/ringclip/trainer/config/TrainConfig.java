@@ -26,7 +26,8 @@ import java.util.Locale;
  * @param gradClipNorm     global L2 norm clip; 0 disables
  * @param seed             seeds model init, data order, patch dropout
  * @param workers          simulation-mode worker count (threads in this JVM)
- * @param bucketMb         gradient bucket size in MiB (fp32 bytes of the arena)
+ * @param bucketMb         gradient bucket size in MiB (fp32 bytes of the arena); see {@link Builder#DEFAULT_BUCKET_MB}
+ * @param overlap          launch gradient buckets while backward runs (DDP-style); false: one allreduce pass after backward
  * @param wire             element type of gradients on the wire
  * @param lockImage        LiT: image tower frozen
  * @param patchDropout     FLIP: fraction of image patches dropped in training, [0, 1)
@@ -53,6 +54,7 @@ public record TrainConfig(
         long seed,
         int workers,
         double bucketMb,
+        boolean overlap,
         WireFormatChoice wire,
         boolean lockImage,
         double patchDropout,
@@ -155,9 +157,12 @@ public record TrainConfig(
      * on a 2-core machine and reaches zero-shot accuracy far above chance.
      */
     public static final class Builder {
+        /** Gradient bucket size in MiB; placeholder until the sweep in BENCHMARKS.md picks it. */
+        public static final double DEFAULT_BUCKET_MB = 4;
+
         public static final String[] KEYS = {
             "model", "loss", "precision", "data", "batch", "steps", "lr", "warmup", "weight-decay",
-            "beta1", "beta2", "eps", "grad-clip", "seed", "workers", "bucket-mb", "wire", "lock-image",
+            "beta1", "beta2", "eps", "grad-clip", "seed", "workers", "bucket-mb", "overlap", "wire", "lock-image",
             "patch-dropout", "accum-steps", "eval-every", "checkpoint-every", "out", "resume",
         };
 
@@ -176,7 +181,8 @@ public record TrainConfig(
         private double gradClipNorm = 1.0;
         private long seed = 42;
         private int workers = 1;
-        private double bucketMb = 4;
+        private double bucketMb = DEFAULT_BUCKET_MB;
+        private boolean overlap = true;
         private WireFormatChoice wire = WireFormatChoice.FP32;
         private boolean lockImage = false;
         private double patchDropout = 0;
@@ -207,6 +213,7 @@ public record TrainConfig(
             seed = c.seed;
             workers = c.workers;
             bucketMb = c.bucketMb;
+            overlap = c.overlap;
             wire = c.wire;
             lockImage = c.lockImage;
             patchDropout = c.patchDropout;
@@ -247,6 +254,7 @@ public record TrainConfig(
                 case "seed" -> seed = parseLong(k, v);
                 case "workers" -> workers = parseInt(k, v);
                 case "bucket-mb" -> bucketMb = parseDouble(k, v);
+                case "overlap" -> overlap = parseBoolean(k, v);
                 case "wire" -> wire = parseEnum(k, WireFormatChoice.class, v);
                 case "lock-image" -> lockImage = parseBoolean(k, v);
                 case "patch-dropout" -> patchDropout = parseDouble(k, v);
@@ -274,6 +282,7 @@ public record TrainConfig(
         public Builder seed(long v) { seed = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
         public Builder bucketMb(double v) { bucketMb = v; return this; }
+        public Builder overlap(boolean v) { overlap = v; return this; }
         public Builder wire(WireFormatChoice v) { wire = v; return this; }
         public Builder lockImage(boolean v) { lockImage = v; return this; }
         public Builder patchDropout(double v) { patchDropout = v; return this; }
@@ -293,7 +302,7 @@ public record TrainConfig(
             String out = outDir != null ? outDir : "runs/" + java.time.format.DateTimeFormatter
                     .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
             return new TrainConfig(model, loss, precision, data, batchPerWorker, steps, lr, warmup,
-                    weightDecay, beta1, beta2, eps, gradClipNorm, seed, workers, bucketMb, wire, lockImage,
+                    weightDecay, beta1, beta2, eps, gradClipNorm, seed, workers, bucketMb, overlap, wire, lockImage,
                     patchDropout, accumSteps, evalEvery, checkpointEvery, out, resume);
         }
 
