@@ -65,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Workers (threads) in this JVM (default: 1).")
     Integer workers;
 
-    @Option(names = "--bucket-mb", description = "Gradient allreduce bucket size in MiB (default: 4).")
+    @Option(names = "--bucket-mb", description = "Gradient allreduce bucket size in MiB (default: 2, chosen by measurement; see BENCHMARKS.md).")
     Double bucketMb;
 
     @Option(names = "--wire", paramLabel = "fp32|fp16|bf16", description = "Gradient element type on the wire (default: fp32).")

@@ -157,8 +157,20 @@ public record TrainConfig(
      * on a 2-core machine and reaches zero-shot accuracy far above chance.
      */
     public static final class Builder {
-        /** Gradient bucket size in MiB; placeholder until the sweep in BENCHMARKS.md picks it. */
-        public static final double DEFAULT_BUCKET_MB = 4;
+        /**
+         * Gradient bucket size in MiB, chosen from measurement (BENCHMARKS.md, "Training (trainer)",
+         * bucket sweep: tiny, 2 worker processes on loopback, three rounds). Every cap that splits
+         * the gradients into several buckets (0.25–4 MiB) waited 3.5–5.0 % of the step on the sync
+         * (means over the rounds), one bucket (8 or 25 MiB, or after backward) 6.9–7.0 %; throughput
+         * differences were below the run-to-run noise; within 0.25–4 MiB the rounds did
+         * not separate the caps. 2 MiB sits inside that band with margin on both sides: tiny's 6.7 MiB
+         * become 4 buckets (4 MiB gives only 2, 8 MiB one, i.e. no overlap), while a big model does
+         * not pay comm's fixed per-operation cost (~0.4 ms even for a 64 KiB allreduce at n = 2)
+         * thousands of times per step as 0.25 MiB buckets would; and comm's ring allreduce moved
+         * 1 MiB messages at a higher busbw than 16 MiB ones (Collectives section), so larger
+         * buckets buy no bandwidth here.
+         */
+        public static final double DEFAULT_BUCKET_MB = 2;
 
         public static final String[] KEYS = {
             "model", "loss", "precision", "data", "batch", "steps", "lr", "warmup", "weight-decay",
