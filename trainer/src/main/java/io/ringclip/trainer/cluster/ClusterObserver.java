@@ -53,8 +53,8 @@ final class ClusterObserver implements RunObserver, AutoCloseable {
     @Override
     public void started(TrainConfig cfg, String data, ModelConfig model, int parameters, int worldSize) {
         log.accept(String.format(Locale.ROOT, "training: model=%s, loss=%s, precision=%s, data=%s, parameters=%d, world_size=%d, "
-                        + "batch_per_worker=%d, steps=%d", cfg.model(), cfg.loss(), cfg.precision(), data, parameters, worldSize,
-                cfg.batchPerWorker(), cfg.steps()));
+                        + "batch_per_worker=%d, steps=%d, bucket_mb=%s, overlap=%s", cfg.model(), cfg.loss(), cfg.precision(), data,
+                parameters, worldSize, cfg.batchPerWorker(), cfg.steps(), cfg.bucketMb(), cfg.overlap()));
     }
 
     @Override
