@@ -85,7 +85,7 @@ for i in $(seq 0 $(( workers - 1 ))); do
 done
 status=0
 for p in "${wpids[@]}"; do wait "$p" || status=$?; done
-wall_s="$(( ($(date +%s%N) - start_ns) / 1000000 ))"
+wall_ms="$(( ($(date +%s%N) - start_ns) / 1000000 ))"
 if [[ $status -ne 0 ]]; then
   echo "a worker failed: exit=$status (logs in $out)" >&2
   tail -n 20 "$out"/worker-*.log >&2
@@ -96,5 +96,5 @@ metrics="$(find "$out" -name metrics.jsonl -size +0 | head -n 1)"
 [[ -n "$metrics" ]] || { echo "no metrics.jsonl under $out" >&2; exit 1; }
 severe="$(cat "$out"/worker-*.log | grep -c 'SEVERE' || true)"
 echo "loopback: workers=$workers threads_per_worker=$threads batch=$batch steps=$steps overlap=$overlap" \
-     "bucket_mb=${bucket_mb:-default} wall_ms_workers=$wall_s severe_log_lines=$severe report=$(dirname "$metrics")/report.html"
+     "bucket_mb=${bucket_mb:-default} wall_ms_workers=$wall_ms severe_log_lines=$severe report=$(dirname "$metrics")/report.html"
 python3 "$here/metrics_summary.py" --skip "$skip" "$metrics"
