@@ -65,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Workers (threads) in this JVM (default: 1).")
     Integer workers;
 
-    @Option(names = "--bucket-mb", description = "Gradient allreduce bucket size in MiB (default: 4).")
+    @Option(names = "--bucket-mb", description = "Gradient allreduce bucket size in MiB (default: 2, chosen by measurement; see BENCHMARKS.md).")
     Double bucketMb;
 
     @Option(names = "--wire", paramLabel = "fp32|fp16|bf16", description = "Gradient element type on the wire (default: fp32).")
@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "latest|DIR", description = "Resume from the newest checkpoint in --out, or from a checkpoint directory.")
     String resume;
 
-    @Option(names = "--no-overlap", description = "Start the gradient allreduce only after backward (for measuring overlap).")
+    @Option(names = "--no-overlap", description = "Start the gradient allreduce only after backward, for measuring overlap (job spec: overlap: false).")
     boolean noOverlap;
 
     @Override
@@ -104,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println("ringclip train: " + e.getMessage());
             return 2;
         }
-        return TrainLauncher.runSimulation(cfg, !noOverlap);
+        return TrainLauncher.runSimulation(cfg);
     }
 
     /** The job spec: defaults, then {@code --config}, then flags. */
@@ -133,6 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("seed", seed);
         m.put("workers", workers);
         m.put("bucket-mb", bucketMb);
+        m.put("overlap", noOverlap ? false : null);
         m.put("wire", wire);
         m.put("lock-image", lockImage);
         m.put("patch-dropout", patchDropout);

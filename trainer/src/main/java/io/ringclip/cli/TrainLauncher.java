@@ -11,9 +11,9 @@ final class TrainLauncher {
 
     private TrainLauncher() {}
 
-    static int runSimulation(TrainConfig cfg, boolean overlap) {
+    static int runSimulation(TrainConfig cfg) {
         try {
-            SimulationRun.Summary s = SimulationRun.run(cfg, overlap, System.out);
+            SimulationRun.Summary s = SimulationRun.run(cfg, System.out);
             System.out.printf(Locale.ROOT, "done: %d steps in %.1f s, %.1f samples/s, %.1f%% of step time waiting on gradient sync%n",
                     cfg.steps(), s.wallNanos() / 1e9, s.samplesPerSecond(), 100 * s.commWaitShare());
             if (s.finalEval() != null && s.finalEval().zeroShot() != null) {

@@ -1,6 +1,7 @@
 package io.ringclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringclip.models.model.ModelConfig;
@@ -35,6 +36,21 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void shouldTurnOverlapOffFromTheFlagOrTheConfigFileAndLeaveItOnOtherwise(@TempDir Path dir) throws Exception {
+        Path job = dir.resolve("job.yaml");
+        Files.writeString(job, "overlap: false\n");
+        TrainCommand fromFile = new TrainCommand();
+        new CommandLine(fromFile).parseArgs("--config", job.toString(), "--out", "o");
+        assertFalse(fromFile.resolve().overlap());
+        TrainCommand fromFlag = new TrainCommand();
+        new CommandLine(fromFlag).parseArgs("--no-overlap", "--out", "o");
+        assertFalse(fromFlag.resolve().overlap());
+        TrainCommand plain = new TrainCommand();
+        new CommandLine(plain).parseArgs("--out", "o");
+        assertTrue(plain.resolve().overlap());
+    }
+
+    @Test
     void shouldExitWithUsageErrorNamingTheBadField() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;
@@ -53,7 +69,7 @@ class TrainEvalCommandTest {
         TrainConfig cfg = TrainConfig.builder().workers(2).batchPerWorker(8).steps(4).checkpointEvery(2)
                 .data("synthetic:512").outDir(out.toString()).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        SimulationRun.Summary straight = SimulationRun.run(cfg, small, true, quiet);
+        SimulationRun.Summary straight = SimulationRun.run(cfg, small, quiet);
         assertTrue(Files.isDirectory(out.resolve("checkpoints/step-000002")));
 
         // resume from step 2 in a second run dir holding a copy of the step-2 checkpoint
@@ -63,7 +79,7 @@ class TrainEvalCommandTest {
         copy(out.resolve("checkpoints/step-000002"), ck);
         Files.writeString(out2.resolve("checkpoints/latest"), "step-000002\n");
         SimulationRun.Summary resumed = SimulationRun.run(cfg.toBuilder().outDir(out2.toString()).resume("latest").build(),
-                small, true, quiet);
+                small, quiet);
         org.junit.jupiter.api.Assertions.assertArrayEquals(straight.outcomes().getFirst().params(),
                 resumed.outcomes().getFirst().params(), 0f, "k steps + resume + k steps == 2k steps");
 

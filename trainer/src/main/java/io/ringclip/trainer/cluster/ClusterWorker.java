@@ -16,9 +16,11 @@ import io.ringclip.trainer.checkpoint.CheckpointLayout;
 import io.ringclip.trainer.checkpoint.TrainingCheckpoint;
 import io.ringclip.trainer.config.TrainConfig;
 import io.ringclip.trainer.config.TrainConfigFiles;
+import io.ringclip.trainer.loop.RunRecorder;
 import io.ringclip.trainer.loop.SimulationRun;
 import io.ringclip.trainer.loop.Worker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,10 @@ import java.util.function.Function;
  * <pre>
  *   bind the data port → join the coordinator (heartbeats, assignment stream) → wait for a job →
  *   job spec → TrainConfig (run dir OUT/&lt;job id&gt;) → tokenizer (the run's checkpoint, or trained from
- *   the data like every other rank) → first ring → {@link Worker} with {@link ClusterStateSync} →
- *   rank 0 reports the result (the coordinator marks the job FINISHED) → wait for the job's end → leave
+ *   the data like every other rank) → first ring → {@link Worker} with {@link ClusterStateSync}
+ *   (whoever is rank 0 records metrics.jsonl through {@link RunRecorder}) → retire the ring →
+ *   report.html → rank 0 reports the result (the coordinator marks the job FINISHED) → wait for the
+ *   job's end → leave
  * </pre>
  * The training itself is the same {@link Worker} simulation mode runs; what differs is the
  * communicator ({@link ElasticComm} over Netty, rebuilt per generation) and the state sync.
@@ -99,14 +103,17 @@ public final class ClusterWorker {
                 ClusterStateSync sync = new ClusterStateSync(ring, options.generationTimeout(), options.ringTimeout(), log);
                 Worker.Outcome outcome;
                 double samplesPerSecond;
-                try (ClusterObserver observer = new ClusterObserver(client, sync, 1000, log)) {
-                    outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, true, options.gemmThreads(), checkpoint.orElse(null))
+                try (RunRecorder recorder = new RunRecorder(runDir);
+                        ClusterObserver observer = new ClusterObserver(client, sync, recorder, 1000, log)) {
+                    outcome = new Worker(cfg, modelCfg, ring.comm(), tokenizer, observer, options.gemmThreads(), checkpoint.orElse(null))
                             .withStateSync(sync)
                             .call();
+                    ring.retire(); // the job's end must not abort the (now idle) communicator
                     samplesPerSecond = observer.lastSamplesPerSecond();
+                    log.accept(String.format(Locale.ROOT, "finished: steps=%d, last_loss=%.4f, rank=%d, world_size=%d%s",
+                            outcome.finalStep(), outcome.lastLoss(), ring.comm().rank(), ring.comm().worldSize(), runSummary(recorder)));
+                    writeReport(recorder, cfg, ring.comm().worldSize());
                 }
-                log.accept(String.format(Locale.ROOT, "finished: steps=%d, last_loss=%.4f, rank=%d, world_size=%d",
-                        outcome.finalStep(), outcome.lastLoss(), ring.comm().rank(), ring.comm().worldSize()));
                 awaitJobEnd(client, rendezvous, ring.comm().rank() == 0, ring.comm().generation(), outcome, samplesPerSecond);
                 leave(client);
                 return new Result(first.getJobId(), outcome);
@@ -118,6 +125,32 @@ public final class ClusterWorker {
                 }
             }
         }
+    }
+
+    /**
+     * Renders report.html if this process recorded steps (it was rank 0). A report that cannot be
+     * written is logged, not thrown: the job's result must still be reported.
+     */
+    private void writeReport(RunRecorder recorder, TrainConfig cfg, int worldSize) {
+        if (recorder.steps() == 0) {
+            return;
+        }
+        try {
+            if (recorder.writeReport(cfg, worldSize)) {
+                log.accept("metrics " + recorder.metricsFile() + ", report " + recorder.reportFile());
+            }
+        } catch (UncheckedIOException e) {
+            log.accept("report not written: path=" + recorder.reportFile() + ", cause=" + e.getMessage());
+        }
+    }
+
+    /** What this process measured while it was rank 0 (empty if it never was). */
+    private static String runSummary(RunRecorder recorder) {
+        if (recorder.steps() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", recorded_steps=%d, samples_per_second=%.1f, comm_wait_share=%.1f%%",
+                recorder.steps(), recorder.samplesPerSecond(), 100 * recorder.commWaitShare());
     }
 
     /**

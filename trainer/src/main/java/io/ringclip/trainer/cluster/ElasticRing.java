@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * deadline. The training thread then {@link #closeCurrent() closes} it and
  * {@link #connectNext connects} the next one. WAITING/PAUSED generations do not abort a ring that
  * still works (e.g. while workers re-join a restarted coordinator); a broken one is replaced anyway.
+ *
+ * <p>Once training is done the worker {@link #retire() retires} the ring: the job's end (a STOPPED
+ * assignment) is then the expected outcome, not a reason to abort a communicator nobody uses.
  */
 public final class ElasticRing implements AutoCloseable {
 
@@ -29,6 +32,7 @@ public final class ElasticRing implements AutoCloseable {
     private final CoordinatorRendezvous rendezvous;
     private final ElasticComm comm;
     private final Consumer<String> log;
+    private boolean retired; // guarded by this
 
     public ElasticRing(NettyEndpoint endpoint, CoordinatorRendezvous rendezvous, WireFormatChoice gradientWire,
             Consumer<String> log) {
@@ -94,7 +98,18 @@ public final class ElasticRing implements AutoCloseable {
         }
     }
 
-    private void onAssignment(Assignment a) {
+    /**
+     * Training is done: from now on assignments (the job's end above all) leave the current
+     * communicator alone; {@link #close()} releases it.
+     */
+    public synchronized void retire() {
+        retired = true;
+    }
+
+    private synchronized void onAssignment(Assignment a) {
+        if (retired) {
+            return;
+        }
         Communicator c = comm.communicator();
         if (c != null && supersedes(a, c.generation())) {
             c.abort(new IllegalStateException(changed(c.generation(), a)));

@@ -26,7 +26,8 @@ import java.util.Locale;
  * @param gradClipNorm     global L2 norm clip; 0 disables
  * @param seed             seeds model init, data order, patch dropout
  * @param workers          simulation-mode worker count (threads in this JVM)
- * @param bucketMb         gradient bucket size in MiB (fp32 bytes of the arena)
+ * @param bucketMb         gradient bucket size in MiB (fp32 bytes of the arena); see {@link Builder#DEFAULT_BUCKET_MB}
+ * @param overlap          launch gradient buckets while backward runs (DDP-style); false: one allreduce pass after backward
  * @param wire             element type of gradients on the wire
  * @param lockImage        LiT: image tower frozen
  * @param patchDropout     FLIP: fraction of image patches dropped in training, [0, 1)
@@ -53,6 +54,7 @@ public record TrainConfig(
         long seed,
         int workers,
         double bucketMb,
+        boolean overlap,
         WireFormatChoice wire,
         boolean lockImage,
         double patchDropout,
@@ -155,9 +157,24 @@ public record TrainConfig(
      * on a 2-core machine and reaches zero-shot accuracy far above chance.
      */
     public static final class Builder {
+        /**
+         * Gradient bucket size in MiB, chosen from measurement (BENCHMARKS.md, "Training (trainer)",
+         * bucket sweep: tiny, 2 worker processes on loopback, three rounds). Every cap that splits
+         * the gradients into several buckets (0.25–4 MiB) waited 3.5–5.0 % of the step on the sync
+         * (means over the rounds), one bucket (8 or 25 MiB, or after backward) 6.9–7.0 %; throughput
+         * differences were below the run-to-run noise; within 0.25–4 MiB the rounds did
+         * not separate the caps. 2 MiB sits inside that band with margin on both sides: tiny's 6.7 MiB
+         * become 4 buckets (4 MiB gives only 2, 8 MiB one, i.e. no overlap), while a big model does
+         * not pay comm's fixed per-operation cost (~0.4 ms even for a 64 KiB allreduce at n = 2)
+         * thousands of times per step as 0.25 MiB buckets would; and comm's ring allreduce moved
+         * 1 MiB messages at a higher busbw than 16 MiB ones (Collectives section), so larger
+         * buckets buy no bandwidth here.
+         */
+        public static final double DEFAULT_BUCKET_MB = 2;
+
         public static final String[] KEYS = {
             "model", "loss", "precision", "data", "batch", "steps", "lr", "warmup", "weight-decay",
-            "beta1", "beta2", "eps", "grad-clip", "seed", "workers", "bucket-mb", "wire", "lock-image",
+            "beta1", "beta2", "eps", "grad-clip", "seed", "workers", "bucket-mb", "overlap", "wire", "lock-image",
             "patch-dropout", "accum-steps", "eval-every", "checkpoint-every", "out", "resume",
         };
 
@@ -176,7 +193,8 @@ public record TrainConfig(
         private double gradClipNorm = 1.0;
         private long seed = 42;
         private int workers = 1;
-        private double bucketMb = 4;
+        private double bucketMb = DEFAULT_BUCKET_MB;
+        private boolean overlap = true;
         private WireFormatChoice wire = WireFormatChoice.FP32;
         private boolean lockImage = false;
         private double patchDropout = 0;
@@ -207,6 +225,7 @@ public record TrainConfig(
             seed = c.seed;
             workers = c.workers;
             bucketMb = c.bucketMb;
+            overlap = c.overlap;
             wire = c.wire;
             lockImage = c.lockImage;
             patchDropout = c.patchDropout;
@@ -247,6 +266,7 @@ public record TrainConfig(
                 case "seed" -> seed = parseLong(k, v);
                 case "workers" -> workers = parseInt(k, v);
                 case "bucket-mb" -> bucketMb = parseDouble(k, v);
+                case "overlap" -> overlap = parseBoolean(k, v);
                 case "wire" -> wire = parseEnum(k, WireFormatChoice.class, v);
                 case "lock-image" -> lockImage = parseBoolean(k, v);
                 case "patch-dropout" -> patchDropout = parseDouble(k, v);
@@ -274,6 +294,7 @@ public record TrainConfig(
         public Builder seed(long v) { seed = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
         public Builder bucketMb(double v) { bucketMb = v; return this; }
+        public Builder overlap(boolean v) { overlap = v; return this; }
         public Builder wire(WireFormatChoice v) { wire = v; return this; }
         public Builder lockImage(boolean v) { lockImage = v; return this; }
         public Builder patchDropout(double v) { patchDropout = v; return this; }
@@ -293,7 +314,7 @@ public record TrainConfig(
             String out = outDir != null ? outDir : "runs/" + java.time.format.DateTimeFormatter
                     .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
             return new TrainConfig(model, loss, precision, data, batchPerWorker, steps, lr, warmup,
-                    weightDecay, beta1, beta2, eps, gradClipNorm, seed, workers, bucketMb, wire, lockImage,
+                    weightDecay, beta1, beta2, eps, gradClipNorm, seed, workers, bucketMb, overlap, wire, lockImage,
                     patchDropout, accumSteps, evalEvery, checkpointEvery, out, resume);
         }
 

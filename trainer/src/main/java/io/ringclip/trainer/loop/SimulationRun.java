@@ -14,8 +14,6 @@ import io.ringclip.trainer.data.DataSource;
 import io.ringclip.trainer.data.DataSources;
 import io.ringclip.trainer.data.Split;
 import io.ringclip.trainer.eval.EvalResult;
-import io.ringclip.trainer.report.HtmlReport;
-import io.ringclip.trainer.report.MetricsWriter;
 import io.ringclip.trainer.report.ProgressLine;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Simulation mode: {@code workers} ranks as threads in this JVM, joined by comm's in-memory
@@ -43,12 +39,12 @@ public final class SimulationRun {
 
     private SimulationRun() {}
 
-    public static Summary run(TrainConfig cfg, boolean overlap, PrintStream out) throws IOException {
-        return run(cfg, ModelConfig.named(cfg.model()), overlap, out);
+    public static Summary run(TrainConfig cfg, PrintStream out) throws IOException {
+        return run(cfg, ModelConfig.named(cfg.model()), out);
     }
 
-    /** As {@link #run(TrainConfig, boolean, PrintStream)} with an explicit model shape (tests, experiments). */
-    public static Summary run(TrainConfig cfg, ModelConfig modelCfg, boolean overlap, PrintStream out) throws IOException {
+    /** As {@link #run(TrainConfig, PrintStream)} with an explicit model shape (tests, experiments). */
+    public static Summary run(TrainConfig cfg, ModelConfig modelCfg, PrintStream out) throws IOException {
         Path outDir = Path.of(cfg.outDir());
         Files.createDirectories(outDir);
         CheckpointLayout layout = new CheckpointLayout(outDir);
@@ -67,30 +63,21 @@ public final class SimulationRun {
         for (Communicator c : raw) {
             comms.add(new CommunicatorWorkerComm(c, cfg.wire()));
         }
-        Path metricsFile = outDir.resolve("metrics.jsonl");
         List<Worker.Outcome> outcomes;
         ProgressLine progress = out == System.out ? ProgressLine.forConsole(cfg.steps())
                 : new ProgressLine(out, false, cfg.steps(), Duration.ofSeconds(10), System::nanoTime);
-        ConsoleObserver observer = new ConsoleObserver(MetricsWriter.open(metricsFile), progress);
-        try (observer) {
-            outcomes = WorkerThreads.run(comms, rank ->
-                    new Worker(cfg, modelCfg, comms.get(rank), tokenizer, observer, overlap, threads, resumeDir));
-        } finally {
-            comms.forEach(WorkerComm::close);
+        try (RunRecorder recorder = new RunRecorder(outDir)) {
+            ConsoleObserver observer = new ConsoleObserver(recorder, progress);
+            try (observer) {
+                outcomes = WorkerThreads.run(comms, rank ->
+                        new Worker(cfg, modelCfg, comms.get(rank), tokenizer, observer, threads, resumeDir));
+            } finally {
+                comms.forEach(WorkerComm::close);
+            }
+            recorder.writeReport(cfg, workers);
+            return new Summary(outcomes.getFirst().finalEval(), recorder.samplesPerSecond(), recorder.commWaitShare(),
+                    observer.wallNanos(), outcomes, outDir);
         }
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("model", cfg.model());
-        info.put("loss", cfg.loss().name().toLowerCase(java.util.Locale.ROOT));
-        info.put("precision", cfg.precision().name().toLowerCase(java.util.Locale.ROOT));
-        info.put("data", cfg.data());
-        info.put("workers", String.valueOf(workers));
-        info.put("batch per worker", String.valueOf(cfg.batchPerWorker()));
-        info.put("steps", String.valueOf(cfg.steps()));
-        info.put("lr", String.valueOf(cfg.lr()));
-        info.put("seed", String.valueOf(cfg.seed()));
-        HtmlReport.write(metricsFile, outDir.resolve("report.html"), info);
-        return new Summary(outcomes.getFirst().finalEval(), observer.samplesPerSecond(), observer.commWaitShare(),
-                observer.wallNanos(), outcomes, outDir);
     }
 
     /**

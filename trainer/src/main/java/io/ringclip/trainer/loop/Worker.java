@@ -42,19 +42,17 @@ public final class Worker implements Callable<Worker.Outcome> {
     private final WorkerComm comm;
     private final BpeTokenizer tokenizer;
     private final RunObserver observer;
-    private final boolean overlap;
     private final int gemmThreads;
     private final Path resumeDir;
     private StateSync stateSync;
 
     public Worker(TrainConfig cfg, ModelConfig modelCfg, WorkerComm comm, BpeTokenizer tokenizer, RunObserver observer,
-                  boolean overlap, int gemmThreads, Path resumeDir) {
+                  int gemmThreads, Path resumeDir) {
         this.cfg = cfg;
         this.modelCfg = modelCfg;
         this.comm = comm;
         this.tokenizer = tokenizer;
         this.observer = observer;
-        this.overlap = overlap;
         this.gemmThreads = gemmThreads;
         this.resumeDir = resumeDir;
         this.stateSync = StateSync.broadcastParams(comm);
@@ -80,7 +78,7 @@ public final class Worker implements Callable<Worker.Outcome> {
         LossKind kind = LossKind.valueOf(cfg.loss().name());
         ClipModel model = ClipModel.create(modelCfg, kind, cfg.seed());
         ClipModelAdapter adapter = new ClipModelAdapter(model, gemmThreads);
-        TrainStep step = new TrainStep(cfg, adapter, comm, overlap);
+        TrainStep step = new TrainStep(cfg, adapter, comm, cfg.overlap());
 
         int startStep = 0;
         LoaderPosition position = LoaderPosition.START;

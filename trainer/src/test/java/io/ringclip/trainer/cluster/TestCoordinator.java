@@ -50,6 +50,11 @@ final class TestCoordinator implements AutoCloseable {
 
     /** The tiny CLIP model on synthetic data: {@code steps} steps of batch 4 per worker. */
     JobStatus submitTinyJob(String name, int steps, int minWorkers, int maxWorkers) {
+        return submitTinyJob(name, steps, minWorkers, maxWorkers, "");
+    }
+
+    /** As above, with more job-spec lines ({@code extraYaml}, e.g. {@code "overlap: false\n"}). */
+    JobStatus submitTinyJob(String name, int steps, int minWorkers, int maxWorkers, String extraYaml) {
         String yaml = """
                 model: tiny
                 loss: clip
@@ -59,7 +64,7 @@ final class TestCoordinator implements AutoCloseable {
                 steps: %d
                 lr: 0.002
                 warmup: 1
-                """.formatted(steps);
+                """.formatted(steps) + extraYaml;
         return jobs.submit(JobSpec.newBuilder().setName(name).setSpecText(yaml).setSpecFormat("yaml")
                 .setMinWorkers(minWorkers).setMaxWorkers(maxWorkers).setSteps(steps).build());
     }

@@ -69,7 +69,7 @@ class SimulationConvergenceTest {
         TrainConfig cfg = TrainConfig.builder().loss(LossType.CLIP).workers(2).batchPerWorker(32).steps(steps)
                 .lr(2e-3).warmupSteps(20).data(data).outDir(out.toString()).build();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        SimulationRun.Summary s = SimulationRun.run(cfg, model, true, new PrintStream(log, true, StandardCharsets.UTF_8));
+        SimulationRun.Summary s = SimulationRun.run(cfg, model, new PrintStream(log, true, StandardCharsets.UTF_8));
         System.out.println(log.toString(StandardCharsets.UTF_8));
         return s;
     }
