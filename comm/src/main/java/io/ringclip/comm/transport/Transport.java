@@ -38,6 +38,37 @@ public interface Transport extends AutoCloseable {
      */
     Received receive(int peer, Tag tag, long deadlineNanos);
 
+    /**
+     * Whether {@link #runArrivalDriven} is available: every link delivers on one thread, from which
+     * {@link #post} sends without a hand-off. Transports that cannot say false, and callers use
+     * {@link #send}/{@link #receive} from the op thread.
+     */
+    boolean supportsArrivalDriven();
+
+    /**
+     * Starts {@code op} on the delivery thread: messages of {@code op.opSeq()} that arrived earlier are
+     * handed to it right after {@link ArrivalDriven#start}, later ones as they arrive, until it
+     * {@link ArrivalDriven#finished finishes}. At most one such op runs at a time. If the transport has
+     * failed or fails later, {@link ArrivalDriven#fail} is called. The caller waits for the op's own
+     * completion signal, with its deadline.
+     *
+     * @throws UnsupportedOperationException if {@link #supportsArrivalDriven()} is false
+     */
+    void runArrivalDriven(ArrivalDriven op);
+
+    /**
+     * Like {@link #send}, for use on the delivery thread inside an {@link ArrivalDriven} op: no
+     * completion future; a failed write fails the whole transport (and so the op).
+     */
+    void post(int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill);
+
+    /**
+     * Whether the link to {@code peer} can take another segment without queueing in this process
+     * beyond its high-water mark (delivery thread only). When false, {@link ArrivalDriven#onRoom} follows
+     * once the queue has drained below its low-water mark.
+     */
+    boolean hasRoom(int peer);
+
     /** The failure that stopped this transport, or null while healthy. */
     TransportException failure();
 
