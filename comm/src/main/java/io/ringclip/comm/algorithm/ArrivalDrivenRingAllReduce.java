@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * <pre>
  *   t &lt; n-2        partial sum: reduce with this rank's segment, send as (t+1, k)      (one fused pass)
  *   t = n-2        own chunk complete: fold in, finish (AVG), round to the wire, send as (t+1, k)
- *   n-1 &lt;= t &lt; 2n-3 reduced segment: store it, forward the received bytes as (t+1, k)
+ *   n-1 &lt;= t &lt; 2n-3 reduced segment: store it, forward the received bytes as (t+1, k)   (no copy)
  *   t = 2n-3       store it
  * </pre>
  * Only step 0 has no arrival to trigger it: those segments (this rank's own data) are fed in while
@@ -180,7 +180,7 @@ public final class ArrivalDrivenRingAllReduce implements ArrivalDriven {
                         + payload.remaining());
             }
             metrics.received(bytes);
-            arrive(t, k, offset, length, payload);
+            arrive(t, k, offset, length, message, payload);
             arrived++;
         }
         injectOwnSegments();
@@ -188,19 +188,18 @@ public final class ArrivalDrivenRingAllReduce implements ArrivalDriven {
     }
 
     /** Step t, segment k has arrived: the table in the class comment. */
-    private void arrive(int t, int k, int offset, int length, ByteBuffer payload) {
+    private void arrive(int t, int k, int offset, int length, Received message, ByteBuffer payload) {
         int lastReduceStep = n - 2;
         int lastStep = 2 * n - 3;
         if (t < lastReduceStep) {
             send(t + 1, k, length, out -> reducer.reduceInto(wire, op, payload, data, offset, out, length));
         } else if (t == lastReduceStep) {
-            reducer.accumulate(wire, op, payload, data, offset, length);
-            op.finish(data, offset, length, n);
-            // the owner rounds its reduced segment as the wire will carry it, so all ranks agree bit for bit
-            WireCodec.quantize(wire, data, offset, length);
-            send(t + 1, k, length, out -> codec.encode(wire, data, offset, length, out));
+            // fold in, finish (AVG), round as the wire will carry it (so all ranks agree bit for bit),
+            // store, and encode the next frame: one pass
+            send(t + 1, k, length, out -> reducer.reduceFinishInto(wire, op, payload, data, offset, out, length, n));
         } else if (t < lastStep) {
-            send(t + 1, k, length, out -> out.put(payload.duplicate()));
+            transport.forward(next, new Tag(opSeq, sendBase[t + 1] + k, wire.code()), message);
+            metrics.sent(length * wire.bytesPerElement());
             codec.decode(wire, payload, data, offset, length);
         } else {
             codec.decode(wire, payload, data, offset, length);

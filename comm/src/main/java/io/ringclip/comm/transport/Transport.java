@@ -63,6 +63,13 @@ public interface Transport extends AutoCloseable {
     void post(int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill);
 
     /**
+     * Like {@link #post}, sending {@code message}'s payload unchanged (allgather forwarding): without a
+     * copy where the transport can pass the received bytes on. The caller still owns and closes
+     * {@code message}; the transport keeps its own reference while it needs one.
+     */
+    void forward(int peer, Tag tag, Received message);
+
+    /**
      * Whether the link to {@code peer} can take another segment without queueing in this process
      * beyond its high-water mark (delivery thread only). When false, {@link ArrivalDriven#onRoom} follows
      * once the queue has drained below its low-water mark.

@@ -156,6 +156,12 @@ final class LocalTransport implements Transport {
     }
 
     @Override
+    public void forward(int peer, Tag tag, Received message) {
+        ByteBuffer payload = message.payload();
+        send(peer, tag, payload.remaining(), out -> out.put(payload));
+    }
+
+    @Override
     public boolean hasRoom(int peer) {
         return true; // a send is a copy into the peer's queue: never back-pressured
     }

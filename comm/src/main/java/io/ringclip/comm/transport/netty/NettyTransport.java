@@ -152,6 +152,26 @@ public final class NettyTransport implements Transport {
         channel.writeAndFlush(dataFrame(channel, tag, payloadBytes, fill), channel.voidPromise());
     }
 
+    /** Writes a fresh header, then the received payload itself (a retained duplicate): no payload copy. */
+    @Override
+    public void forward(int peer, Tag tag, Received message) {
+        if (!(message instanceof InboundFrame frame)) {
+            ByteBuffer payload = message.payload();
+            post(peer, tag, payload.remaining(), out -> out.put(payload));
+            return;
+        }
+        if (mailbox.failure() != null) {
+            return;
+        }
+        Channel channel = channels.get(peer);
+        ByteBuf payload = frame.content();
+        ByteBuf header = channel.alloc().directBuffer(FrameHeader.BYTES);
+        FrameHeader.write(header, FrameHeader.KIND_DATA, tag.dtype(), membership.jobIdHash(), membership.generation(),
+                tag.opSeq(), tag.index(), payload.readableBytes());
+        channel.write(header, channel.voidPromise());
+        channel.writeAndFlush(payload.retainedDuplicate(), channel.voidPromise());
+    }
+
     @Override
     public boolean hasRoom(int peer) {
         return channels.get(peer).isWritable();
