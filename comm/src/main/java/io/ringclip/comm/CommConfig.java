@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param smallMessageThresholdBytes operations on at most this many fp32 bytes use the one-round
  *     direct exchange instead of the ring (latency-bound sizes); 0 always uses the ring
  * @param inFlightSegments segments sent but not yet handed to the socket, per operation (2: one moves
- *     while the next is encoded)
+ *     while the next is encoded), for collectives run on the op thread; the arrival-driven ring paces
+ *     its own segments by the link's write-buffer water marks instead (two segments beyond the socket)
  * @param connectTimeout how long connecting to all peers and the handshake may take
  * @param ioThreads Netty event-loop threads per communicator
  * @param socketBufferBytes SO_SNDBUF/SO_RCVBUF; 0 keeps the kernel's auto-tuning

@@ -8,9 +8,12 @@ import java.util.function.Consumer;
  * The narrow seam between collective algorithms and the network: send and receive tagged byte
  * ranges to and from a peer rank. Algorithms see nothing else (no sockets, no Netty).
  *
- * <p>{@link #send} is asynchronous and may be called from one thread at a time (the communicator's
- * op thread). Messages on one link can arrive in any order relative to their tags; the receiver
- * picks them by tag.
+ * <p>Two ways to drive an operation. Op-thread style: {@link #send} (asynchronous) and {@link
+ * #receive} (blocking) from one thread at a time, the communicator's op thread. Arrival-driven
+ * style ({@link #runArrivalDriven}): the operation runs on the thread that receives messages and
+ * sends with {@link #post}/{@link #forward} from there, so a segment is passed on without a thread
+ * hand-off. Messages on one link can arrive in any order relative to their tags; the receiver picks
+ * them by tag.
  *
  * <p>Failure is fail-stop: once any peer is lost, aborts, or sends a malformed frame, every
  * {@link #receive} throws a {@link TransportException} naming that peer.
