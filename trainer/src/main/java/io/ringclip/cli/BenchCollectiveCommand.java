@@ -62,6 +62,10 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
             description = "Run the allreduce ring on the op thread (the reference path) instead of on the I/O thread as segments arrive.")
     boolean opThreadRing;
 
+    @Option(names = "--socket-buffer", defaultValue = "0",
+            description = "SO_SNDBUF/SO_RCVBUF in bytes; 0 keeps the kernel's auto-tuning (default: ${DEFAULT-VALUE}).")
+    int socketBufferBytes;
+
     @Option(names = "--local", description = "With --mode thread: the in-JVM transport instead of loopback TCP.")
     boolean local;
 
@@ -71,7 +75,7 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchOptions options = new BenchOptions(op(), world, BenchOptions.parseSizes(sizes), mode, wire, warmup,
                 warmupSeconds, minIters, maxIters, targetSeconds, segmentBytes, local, inFlight,
-                opThreadRing);
+                opThreadRing, socketBufferBytes);
         List<BenchResult> results = CollectiveBench.run(options, System.out);
         if (csv != null) {
             BenchTable.writeCsv(csv, results);

@@ -25,11 +25,12 @@ import java.util.Locale;
  * @param inFlightSegments sends outstanding per op before the sender waits (pipeline depth)
  * @param opThreadRing run the allreduce ring on the op thread (the reference path) instead of
  *     arrival-driven on the transport's I/O thread ({@link CommConfig#arrivalDriven()})
+ * @param socketBufferBytes SO_SNDBUF/SO_RCVBUF ({@link CommConfig#socketBufferBytes()}); 0 keeps the kernel's auto-tuning
  */
 public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mode mode, WireFormat wire, int warmup,
         double warmupSeconds,
         int minIters, int maxIters, double targetSeconds, int segmentBytes, boolean local, int inFlightSegments,
-        boolean opThreadRing) {
+        boolean opThreadRing, int socketBufferBytes) {
 
     public enum Mode { PROCESS, THREAD }
 
@@ -82,6 +83,6 @@ public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mod
 
     public CommConfig commConfig() {
         return CommConfig.defaults().withSegmentBytes(segmentBytes).withInFlightSegments(inFlightSegments)
-                .withArrivalDriven(!opThreadRing);
+                .withArrivalDriven(!opThreadRing).withSocketBufferBytes(socketBufferBytes);
     }
 }
