@@ -37,7 +37,9 @@ import java.util.concurrent.TimeoutException;
  * the link to the successor has room ({@link Transport#hasRoom}), so they never pile up in memory.
  *
  * <p>Single-threaded: every method but {@link #fail} runs on the delivery thread; {@link #done()}
- * is what the op thread waits on. Writes into {@code data} happen only there, before completion.
+ * is what the op thread waits on. Writes into {@code data} happen only there, before completion; after
+ * a failure (timeout, lost peer) an arrival already being handled may still finish its segment while
+ * the op thread reports the error — a failed allreduce leaves {@code data} undefined either way.
  */
 public final class ArrivalDrivenRingAllReduce implements ArrivalDriven {
 
