@@ -15,11 +15,15 @@ import java.util.Objects;
  * @param smallMessageThresholdBytes operations on at most this many fp32 bytes use the one-round
  *     direct exchange instead of the ring (latency-bound sizes); 0 always uses the ring
  * @param inFlightSegments segments sent but not yet handed to the socket, per operation (2: one moves
- *     while the next is encoded)
+ *     while the next is encoded), for collectives run on the op thread; the arrival-driven ring paces
+ *     its own segments by the link's write-buffer water marks instead (two segments beyond the socket)
  * @param connectTimeout how long connecting to all peers and the handshake may take
  * @param ioThreads Netty event-loop threads per communicator
  * @param socketBufferBytes SO_SNDBUF/SO_RCVBUF; 0 keeps the kernel's auto-tuning
  * @param meterRegistry where bytes, op latencies and failures are recorded
+ * @param arrivalDriven ring allreduce runs on the transport's delivery thread, reducing and forwarding
+ *     each segment as it arrives ({@link io.ringclip.comm.algorithm.ArrivalDrivenRingAllReduce}), where the
+ *     transport supports it; false runs the op-thread ring (the reference path), as do transports that cannot
  */
 public record CommConfig(
         Duration opTimeout,
@@ -29,7 +33,8 @@ public record CommConfig(
         Duration connectTimeout,
         int ioThreads,
         int socketBufferBytes,
-        MeterRegistry meterRegistry) {
+        MeterRegistry meterRegistry,
+        boolean arrivalDriven) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
     public static final int DEFAULT_SMALL_MESSAGE_THRESHOLD_BYTES = 32 * 1024;
@@ -66,47 +71,52 @@ public record CommConfig(
 
     public static CommConfig defaults() {
         return new CommConfig(Duration.ofSeconds(60), DEFAULT_SEGMENT_BYTES, DEFAULT_SMALL_MESSAGE_THRESHOLD_BYTES,
-                2, Duration.ofSeconds(30), 1, 0, Metrics.globalRegistry);
+                2, Duration.ofSeconds(30), 1, 0, Metrics.globalRegistry, true);
     }
 
     public CommConfig withOpTimeout(Duration v) {
         return new CommConfig(v, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withSegmentBytes(int v) {
         return new CommConfig(opTimeout, v, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withSmallMessageThresholdBytes(int v) {
         return new CommConfig(opTimeout, segmentBytes, v, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withInFlightSegments(int v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, v, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withConnectTimeout(Duration v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, v,
-                ioThreads, socketBufferBytes, meterRegistry);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withIoThreads(int v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                v, socketBufferBytes, meterRegistry);
+                v, socketBufferBytes, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withSocketBufferBytes(int v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, v, meterRegistry);
+                ioThreads, v, meterRegistry, arrivalDriven);
     }
 
     public CommConfig withMeterRegistry(MeterRegistry v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, v);
+                ioThreads, socketBufferBytes, v, arrivalDriven);
+    }
+
+    public CommConfig withArrivalDriven(boolean v) {
+        return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
+                ioThreads, socketBufferBytes, meterRegistry, v);
     }
 
     /** fp32 elements per segment. */

@@ -1,5 +1,6 @@
 package io.ringclip.comm;
 
+import io.ringclip.comm.algorithm.ArrivalDrivenRingAllReduce;
 import io.ringclip.comm.algorithm.Barrier;
 import io.ringclip.comm.algorithm.Broadcast;
 import io.ringclip.comm.algorithm.DirectExchange;
@@ -90,6 +91,14 @@ public final class TransportCommunicator implements Communicator {
         return metrics;
     }
 
+    /**
+     * Whether ring allreduce runs arrival-driven on the transport's delivery thread (config allows it
+     * and the transport supports it), rather than on the op thread.
+     */
+    public boolean arrivalDrivenRing() {
+        return config.arrivalDriven() && transport.supportsArrivalDriven();
+    }
+
     // ---- allReduce ---------------------------------------------------------------------------
 
     @Override
@@ -117,6 +126,10 @@ public final class TransportCommunicator implements Communicator {
                 return;
             }
             RingPartition partition = RingPartition.balanced(offset, length, n, config.segmentElements());
+            if (arrivalDrivenRing()) {
+                ArrivalDrivenRingAllReduce.run(ctx, data, partition, op);
+                return;
+            }
             int own = partition.chunkOffset(rank());
             RingReduceScatter.run(ctx, data, partition, data, own, op);
             // the owner rounds its reduced chunk as the wire will carry it, so all ranks agree bit for bit

@@ -58,6 +58,14 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
             description = "Segments sent ahead per op before the sender waits (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
+    @Option(names = "--op-thread-ring",
+            description = "Run the allreduce ring on the op thread (the reference path) instead of on the I/O thread as segments arrive.")
+    boolean opThreadRing;
+
+    @Option(names = "--socket-buffer", defaultValue = "0",
+            description = "SO_SNDBUF/SO_RCVBUF in bytes; 0 keeps the kernel's auto-tuning (default: ${DEFAULT-VALUE}).")
+    int socketBufferBytes;
+
     @Option(names = "--local", description = "With --mode thread: the in-JVM transport instead of loopback TCP.")
     boolean local;
 
@@ -66,7 +74,8 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchOptions options = new BenchOptions(op(), world, BenchOptions.parseSizes(sizes), mode, wire, warmup,
-                warmupSeconds, minIters, maxIters, targetSeconds, segmentBytes, local, inFlight);
+                warmupSeconds, minIters, maxIters, targetSeconds, segmentBytes, local, inFlight,
+                opThreadRing, socketBufferBytes);
         List<BenchResult> results = CollectiveBench.run(options, System.out);
         if (csv != null) {
             BenchTable.writeCsv(csv, results);

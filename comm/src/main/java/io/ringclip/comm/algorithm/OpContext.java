@@ -77,6 +77,30 @@ public final class OpContext {
         return wire;
     }
 
+    Transport transport() {
+        return transport;
+    }
+
+    long opSeq() {
+        return opSeq;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    CommMetrics metrics() {
+        return metrics;
+    }
+
+    WireCodec codec() {
+        return codec;
+    }
+
+    WireReduce reducer() {
+        return reducer;
+    }
+
     public int segmentElements() {
         return segmentElements;
     }

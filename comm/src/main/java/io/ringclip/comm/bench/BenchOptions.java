@@ -23,10 +23,14 @@ import java.util.Locale;
  * @param segmentBytes ring segment size
  * @param local THREAD mode only: use the in-JVM transport instead of loopback TCP
  * @param inFlightSegments sends outstanding per op before the sender waits (pipeline depth)
+ * @param opThreadRing run the allreduce ring on the op thread (the reference path) instead of
+ *     arrival-driven on the transport's I/O thread ({@link CommConfig#arrivalDriven()})
+ * @param socketBufferBytes SO_SNDBUF/SO_RCVBUF ({@link CommConfig#socketBufferBytes()}); 0 keeps the kernel's auto-tuning
  */
 public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mode mode, WireFormat wire, int warmup,
         double warmupSeconds,
-        int minIters, int maxIters, double targetSeconds, int segmentBytes, boolean local, int inFlightSegments) {
+        int minIters, int maxIters, double targetSeconds, int segmentBytes, boolean local, int inFlightSegments,
+        boolean opThreadRing, int socketBufferBytes) {
 
     public enum Mode { PROCESS, THREAD }
 
@@ -78,6 +82,7 @@ public record BenchOptions(BenchOp op, int worldSize, List<Long> sizesBytes, Mod
     }
 
     public CommConfig commConfig() {
-        return CommConfig.defaults().withSegmentBytes(segmentBytes).withInFlightSegments(inFlightSegments);
+        return CommConfig.defaults().withSegmentBytes(segmentBytes).withInFlightSegments(inFlightSegments)
+                .withArrivalDriven(!opThreadRing).withSocketBufferBytes(socketBufferBytes);
     }
 }

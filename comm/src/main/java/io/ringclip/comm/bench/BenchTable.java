@@ -15,9 +15,10 @@ public final class BenchTable {
     private BenchTable() {}
 
     public static void printHeader(PrintStream out, BenchOptions o, String transport) {
-        out.printf(Locale.ROOT, "# ringclip bench %s: world=%d mode=%s transport=%s wire=%s segment=%dKiB%n",
+        out.printf(Locale.ROOT, "# ringclip bench %s: world=%d mode=%s transport=%s wire=%s segment=%dKiB ring=%s%n",
                 o.op().cliName(), o.worldSize(), o.mode().name().toLowerCase(Locale.ROOT), transport,
-                o.wire().name().toLowerCase(Locale.ROOT), o.segmentBytes() / 1024);
+                o.wire().name().toLowerCase(Locale.ROOT), o.segmentBytes() / 1024,
+                o.opThreadRing() ? "op-thread" : "arrival-driven");
         out.printf(Locale.ROOT, "# time = median (p50) and p99 over iterations of the slowest rank; GB/s = 1e9 B/s; "
                 + "busbw = algbw x %s%n", o.op().cliName().equals("allreduce") ? "2(n-1)/n" : "(n-1)/n");
         out.printf(Locale.ROOT, "#%14s %12s %13s %13s %12s %12s %7s%n",

@@ -30,7 +30,8 @@ public final class BenchWorkerMain {
                 "op=" + o.op().cliName(),
                 "sizes=" + o.sizesBytes().stream().map(String::valueOf).collect(Collectors.joining(",")),
                 "wire=" + o.wire().name(), "warmup=" + o.warmup(), "warmupSeconds=" + o.warmupSeconds(), "minIters=" + o.minIters(),
-                "maxIters=" + o.maxIters(), "targetSeconds=" + o.targetSeconds(), "segmentBytes=" + o.segmentBytes(), "inFlight=" + o.inFlightSegments());
+                "maxIters=" + o.maxIters(), "targetSeconds=" + o.targetSeconds(), "segmentBytes=" + o.segmentBytes(), "inFlight=" + o.inFlightSegments(),
+                "opThreadRing=" + o.opThreadRing(), "socketBuffer=" + o.socketBufferBytes());
     }
 
     public static void main(String[] argv) {
@@ -53,7 +54,8 @@ public final class BenchWorkerMain {
                 Double.parseDouble(a.get("warmupSeconds")),
                 Integer.parseInt(a.get("minIters")), Integer.parseInt(a.get("maxIters")),
                 Double.parseDouble(a.get("targetSeconds")), Integer.parseInt(a.get("segmentBytes")), false,
-                Integer.parseInt(a.get("inFlight")));
+                Integer.parseInt(a.get("inFlight")), Boolean.parseBoolean(a.get("opThreadRing")),
+                Integer.parseInt(a.get("socketBuffer")));
         List<InetSocketAddress> peers = new ArrayList<>();
         for (String port : a.get("ports").split(",")) {
             peers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port)));

@@ -19,6 +19,9 @@ public final class Mailbox {
 
     private record Key(int peer, long opSeq, int index) {}
 
+    /** A message taken out of the mailbox for an {@link ArrivalDriven} op; the receiver now owns it. */
+    public record Held(int peer, int index, Received message) {}
+
     private final int worldSize;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -97,6 +100,28 @@ public final class Mailbox {
         return message;
     }
 
+    /**
+     * Removes and returns every held message of {@code opSeq} (messages that arrived before their
+     * {@link ArrivalDriven} op started), in no particular order. The caller owns them.
+     */
+    public List<Held> removeOp(long opSeq) {
+        List<Held> held = new ArrayList<>();
+        lock.lock();
+        try {
+            var it = messages.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (e.getKey().opSeq() == opSeq) {
+                    held.add(new Held(e.getKey().peer(), e.getKey().index(), e.getValue()));
+                    it.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return held;
+    }
+
     /** Records the first failure, wakes every waiter and releases held messages. Later failures are ignored. */
     public void fail(TransportException cause) {
         List<Received> dropped;
@@ -121,6 +146,16 @@ public final class Mailbox {
         try {
             peerClosed[peer] = true;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code peer} has said goodbye. */
+    public boolean hasClosed(int peer) {
+        lock.lock();
+        try {
+            return peerClosed[peer];
         } finally {
             lock.unlock();
         }

@@ -57,6 +57,31 @@ public final class WireReduce {
         }
     }
 
+    /**
+     * The owner's last reduce-scatter step, fused: {@code r = finish(wireIn[i] (op) x[xOffset + i])},
+     * rounded to {@code wire}, is stored back into {@code x[xOffset + i]} and encoded into {@code wireOut}
+     * (the first allgather frame), for i in [0, length). Bit-identical to {@link #accumulate} into x,
+     * {@link ReduceOp#finish}, {@link WireCodec#quantize} and {@link WireCodec#encode} in turn (SUM and
+     * MAX are commutative bit for bit), in one pass instead of three.
+     */
+    public void reduceFinishInto(WireFormat wire, ReduceOp op, ByteBuffer wireIn, float[] x, int xOffset,
+            ByteBuffer wireOut, int length, int worldSize) {
+        boolean fp32 = wire == WireFormat.FP32;
+        FloatBuffer inFloats = fp32 ? wireIn.asFloatBuffer() : null;
+        ShortBuffer inShorts = fp32 ? null : wireIn.asShortBuffer();
+        FloatBuffer outFloats = fp32 ? wireOut.asFloatBuffer() : null;
+        ShortBuffer outShorts = fp32 ? null : wireOut.asShortBuffer();
+        for (int done = 0; done < length; done += TILE_ELEMENTS) {
+            int n = Math.min(TILE_ELEMENTS, length - done);
+            decodeTile(wire, inFloats, inShorts, done, n);
+            op.accumulate(tile, 0, x, xOffset + done, n);
+            op.finish(tile, 0, n, worldSize);
+            WireCodec.quantize(wire, tile, 0, n);
+            System.arraycopy(tile, 0, x, xOffset + done, n);
+            encodeTile(wire, outFloats, outShorts, done, n);
+        }
+    }
+
     /** tile[0, n) = elements [at, at + n) of the wire view. */
     private void decodeTile(WireFormat wire, FloatBuffer floats, ShortBuffer shorts, int at, int n) {
         switch (wire) {

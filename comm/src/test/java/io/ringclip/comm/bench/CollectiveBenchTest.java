@@ -24,7 +24,7 @@ class CollectiveBenchTest {
         for (BenchOp op : BenchOp.values()) {
             for (boolean local : new boolean[] {true, false}) {
                 BenchOptions o = new BenchOptions(op, 3, BenchOptions.parseSizes("4K,100K"), BenchOptions.Mode.THREAD,
-                        WireFormat.FP16, 2, 0.0, 2, 3, 0.01, 16 * 1024, local, 2);
+                        WireFormat.FP16, 2, 0.0, 2, 3, 0.01, 16 * 1024, local, 2, false, 0);
                 ByteArrayOutputStream text = new ByteArrayOutputStream();
                 List<BenchResult> rows = CollectiveBench.run(o, new PrintStream(text, true, StandardCharsets.UTF_8));
                 assertEquals(2, rows.size());

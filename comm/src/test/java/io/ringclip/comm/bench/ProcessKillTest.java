@@ -50,7 +50,7 @@ class ProcessKillTest {
         new java.security.SecureRandom().nextBytes(secret);
         // many long iterations: the run cannot end by itself within the test
         BenchOptions o = new BenchOptions(BenchOp.ALLREDUCE, world, List.of(8L << 20), BenchOptions.Mode.PROCESS,
-                WireFormat.FP32, 1_000_000, 0.0, 5, 200, 1e6, 64 * 1024, false, 2);
+                WireFormat.FP32, 1_000_000, 0.0, 5, 200, 1e6, 64 * 1024, false, 2, false, 0);
 
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));

@@ -43,6 +43,35 @@ class WireReduceTest {
 
     @ParameterizedTest
     @EnumSource(WireFormat.class)
+    void reduceFinishIntoShouldMatchAccumulateFinishQuantizeEncode(WireFormat wire) {
+        SplittableRandom random = new SplittableRandom(13);
+        WireCodec codec = new WireCodec();
+        WireReduce fused = new WireReduce();
+        int worldSize = 3;
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int length : LENGTHS) {
+                int xOffset = 4;
+                float[] x = randomFloats(random, xOffset + length + 1);
+                ByteBuffer in = encoded(codec, wire, randomFloats(random, length));
+
+                float[] expectedX = x.clone();
+                fused.accumulate(wire, op, in, expectedX, xOffset, length);
+                op.finish(expectedX, xOffset, length, worldSize);
+                WireCodec.quantize(wire, expectedX, xOffset, length);
+                ByteBuffer expectedOut = ByteBuffer.allocateDirect(length * wire.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
+                codec.encode(wire, expectedX, xOffset, length, expectedOut);
+
+                ByteBuffer actualOut = ByteBuffer.allocateDirect(length * wire.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
+                fused.reduceFinishInto(wire, op, in, x, xOffset, actualOut, length, worldSize);
+                assertArrayEquals(expectedX, x, () -> "stored: wire=" + wire + ", op=" + op + ", length=" + length);
+                assertArrayEquals(bytes(expectedOut), bytes(actualOut),
+                        () -> "encoded: wire=" + wire + ", op=" + op + ", length=" + length);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WireFormat.class)
     void accumulateShouldMatchDecodeThenReduce(WireFormat wire) {
         SplittableRandom random = new SplittableRandom(12);
         WireCodec codec = new WireCodec();

@@ -7,8 +7,8 @@ import io.ringclip.comm.transport.TransportException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Last stage of an authenticated connection to {@code peer}: DATA frames go to the mailbox (which
- * now owns them), ABORT and BYE change the link's state, and a broken connection or a corrupt
+ * Last stage of an authenticated connection to {@code peer}: DATA frames go to the running
+ * arrival-driven op or to the mailbox (which then own them), ABORT and BYE change the link's state, and a broken connection or a corrupt
  * stream fails the whole transport.
  */
 final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame> {
@@ -26,7 +26,7 @@ final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, InboundFrame frame) {
         switch (frame.kind()) {
-            case FrameHeader.KIND_DATA -> transport.mailbox().deliver(peer, frame.opSeq(), frame.segmentIndex(), frame);
+            case FrameHeader.KIND_DATA -> transport.deliver(peer, frame);
             case FrameHeader.KIND_ABORT -> {
                 String reason = frame.content().toString(StandardCharsets.UTF_8);
                 frame.close();
@@ -36,9 +36,17 @@ final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame
             default -> { // BYE
                 frame.close();
                 goodbyeReceived = true;
-                transport.mailbox().peerClosed(peer);
+                transport.peerSaidGoodbye(peer);
             }
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            transport.roomAgain(peer);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

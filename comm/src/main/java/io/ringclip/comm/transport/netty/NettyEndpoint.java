@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -60,6 +61,7 @@ public final class NettyEndpoint implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -136,6 +138,7 @@ public final class NettyEndpoint implements AutoCloseable {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config))
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -166,12 +169,23 @@ public final class NettyEndpoint implements AutoCloseable {
     }
 
     /**
-     * Reads grow up to 1 MiB (Netty's default stops at 64 KiB). A frame that fits in one read is
-     * sliced out of it without a copy; with small reads the decoder merges them into a cumulation
-     * buffer first, copying every payload byte once more.
+     * Reads grow up to 2 MiB (Netty's default stops at 64 KiB). A frame that lies whole inside one read
+     * is sliced out of it without a copy; one split across reads is gathered (copied) by the decoder.
+     * Measured at n=3, 16 MiB, 256 KiB segments: reads of up to 1 MiB averaged 0.8 MB and split 26% of
+     * frames; up to 4 MiB averaged 1.5 MB and split 10%.
      */
     private static AdaptiveRecvByteBufAllocator receiveBuffers() {
-        return new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20);
+        return new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 2 << 20);
+    }
+
+    /**
+     * Bytes queued in this process beyond what the socket took: an arrival-driven op stops adding its
+     * own segments above two segments' worth and resumes below one, so the queue stays small while the
+     * socket never runs dry (forwarded segments are always written: they are paced by arrivals).
+     */
+    private static WriteBufferWaterMark waterMark(CommConfig config) {
+        int low = Math.max(32 * 1024, config.segmentBytes());
+        return new WriteBufferWaterMark(low, 2 * low);
     }
 
     private static void applySocketBuffers(SocketChannel ch, CommConfig config) {

@@ -3,6 +3,8 @@ package io.ringclip.comm.transport.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.ringclip.comm.transport.ArrivalDriven;
 import io.ringclip.comm.transport.Mailbox;
 import io.ringclip.comm.transport.Received;
 import io.ringclip.comm.transport.Tag;
@@ -22,6 +24,10 @@ import java.util.function.Consumer;
  * buffer behind its {@link FrameHeader} in the caller's thread, then hands it to the event loop;
  * arriving frames land in the {@link Mailbox}.
  *
+ * <p>When every link shares one event loop (one I/O thread, the default), {@link ArrivalDriven}
+ * operations run on that loop: frames of the running op go straight to it from the decoder, and its
+ * {@link #post}s write straight to the socket, since a write from inside the loop is a direct call.
+ *
  * <p>The first failure on any link (lost connection, corrupt frame, a peer's ABORT) fails the
  * mailbox, sends ABORT to every other peer and closes all links, so every rank learns within a
  * round trip instead of waiting for its own deadline.
@@ -39,6 +45,8 @@ public final class NettyTransport implements Transport {
     private final CompletableFuture<Void> allAccepted = new CompletableFuture<>();
     private final Runnable afterClose;
     private int acceptedCount;
+    /** The arrival-driven op running on the event loop; written on the loop, read anywhere. */
+    private volatile ArrivalDriven active;
 
     NettyTransport(Handshake.Membership membership, int maxPayloadBytes, Runnable afterClose) {
         this.membership = membership;
@@ -103,6 +111,22 @@ public final class NettyTransport implements Transport {
             return CompletableFuture.failedFuture(failure);
         }
         Channel channel = channels.get(peer);
+        ByteBuf frame = dataFrame(channel, tag, payloadBytes, fill);
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        channel.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                TransportException root = mailbox.failure();
+                written.completeExceptionally(root != null ? root : new TransportException(
+                        TransportException.Kind.PEER_LOST, peer, "send to peer failed: peer=" + peer + ", cause=" + f.cause()));
+            }
+        });
+        return written;
+    }
+
+    /** A DATA frame: header, then the payload that {@code fill} encodes straight into the pooled direct buffer. */
+    private ByteBuf dataFrame(Channel channel, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill) {
         ByteBuf frame = channel.alloc().directBuffer(FrameHeader.BYTES + payloadBytes);
         try {
             FrameHeader.write(frame, FrameHeader.KIND_DATA, tag.dtype(), membership.jobIdHash(), membership.generation(),
@@ -115,17 +139,159 @@ public final class NettyTransport implements Transport {
             frame.release();
             throw e;
         }
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        channel.writeAndFlush(frame).addListener(f -> {
-            if (f.isSuccess()) {
-                written.complete(null);
-            } else {
-                TransportException root = mailbox.failure();
-                written.completeExceptionally(root != null ? root : new TransportException(
-                        TransportException.Kind.PEER_LOST, peer, "send to peer failed: peer=" + peer + ", cause=" + f.cause()));
+        return frame;
+    }
+
+    @Override
+    public void post(int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill) {
+        if (mailbox.failure() != null) {
+            return; // the op has been failed already
+        }
+        Channel channel = channels.get(peer);
+        // void promise: no future per segment; a failed write reaches exceptionCaught and fails the transport
+        channel.writeAndFlush(dataFrame(channel, tag, payloadBytes, fill), channel.voidPromise());
+    }
+
+    /** Writes a fresh header, then the received payload itself (a retained duplicate): no payload copy. */
+    @Override
+    public void forward(int peer, Tag tag, Received message) {
+        if (!(message instanceof InboundFrame frame)) {
+            ByteBuffer payload = message.payload();
+            post(peer, tag, payload.remaining(), out -> out.put(payload));
+            return;
+        }
+        if (mailbox.failure() != null) {
+            return;
+        }
+        Channel channel = channels.get(peer);
+        ByteBuf payload = frame.content();
+        ByteBuf header = channel.alloc().directBuffer(FrameHeader.BYTES);
+        FrameHeader.write(header, FrameHeader.KIND_DATA, tag.dtype(), membership.jobIdHash(), membership.generation(),
+                tag.opSeq(), tag.index(), payload.readableBytes());
+        channel.write(header, channel.voidPromise());
+        channel.writeAndFlush(payload.retainedDuplicate(), channel.voidPromise());
+    }
+
+    @Override
+    public boolean hasRoom(int peer) {
+        return channels.get(peer).isWritable();
+    }
+
+    @Override
+    public boolean supportsArrivalDriven() {
+        return deliveryLoop() != null;
+    }
+
+    /** The event loop every link runs on, or null if the links are spread over several loops. */
+    private EventLoop deliveryLoop() {
+        EventLoop loop = null;
+        for (int peer = 0; peer < worldSize(); peer++) {
+            Channel channel = channels.get(peer);
+            if (channel == null) {
+                continue;
             }
-        });
-        return written;
+            if (loop != null && channel.eventLoop() != loop) {
+                return null;
+            }
+            loop = channel.eventLoop();
+        }
+        return loop;
+    }
+
+    @Override
+    public void runArrivalDriven(ArrivalDriven op) {
+        EventLoop loop = deliveryLoop();
+        if (loop == null) {
+            throw new UnsupportedOperationException("links do not share one event loop: use send/receive");
+        }
+        try {
+            loop.execute(() -> startOnLoop(op));
+        } catch (RuntimeException rejected) { // loop shut down: the transport is closed
+            TransportException f = mailbox.failure();
+            op.fail(f != null ? f : new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "transport closed"));
+        }
+    }
+
+    private void startOnLoop(ArrivalDriven op) {
+        active = op;
+        // after publishing the op: a failure recorded before this read is seen here, a later one sees the op
+        TransportException f = mailbox.failure();
+        if (f != null) {
+            op.fail(f);
+            return;
+        }
+        try {
+            op.start();
+        } catch (RuntimeException e) {
+            opFailed(op, -1, e);
+            return;
+        }
+        for (Mailbox.Held early : mailbox.removeOp(op.opSeq())) {
+            if (op.finished()) {
+                early.message().close();
+            } else {
+                dispatch(op, early.peer(), early.index(), early.message());
+            }
+        }
+        for (int peer = 0; peer < worldSize(); peer++) {
+            if (peer != rank() && !op.finished() && mailbox.hasClosed(peer)) {
+                op.peerClosed(peer); // said goodbye before this op started: it sends no more
+            }
+        }
+    }
+
+    /** A DATA frame arrived from {@code peer} (event loop): to the running op if it is its, else to the mailbox. */
+    void deliver(int peer, InboundFrame frame) {
+        ArrivalDriven op = active;
+        if (op != null && op.opSeq() == frame.opSeq() && !op.finished()) {
+            dispatch(op, peer, frame.segmentIndex(), frame);
+        } else {
+            mailbox.deliver(peer, frame.opSeq(), frame.segmentIndex(), frame);
+        }
+    }
+
+    /** {@code peer} said goodbye (event loop, after all its DATA frames). */
+    void peerSaidGoodbye(int peer) {
+        mailbox.peerClosed(peer);
+        ArrivalDriven op = active;
+        if (op != null && !op.finished()) {
+            op.peerClosed(peer);
+        }
+    }
+
+    /** The link to {@code peer} drained below its low-water mark (event loop). */
+    void roomAgain(int peer) {
+        ArrivalDriven op = active;
+        if (op != null && !op.finished()) {
+            try {
+                op.onRoom(peer);
+            } catch (RuntimeException e) {
+                opFailed(op, peer, e);
+            }
+        }
+    }
+
+    private void dispatch(ArrivalDriven op, int peer, int index, Received message) {
+        try {
+            op.onMessage(peer, index, message);
+        } catch (RuntimeException e) {
+            opFailed(op, peer, e);
+        }
+    }
+
+    private void opFailed(ArrivalDriven op, int peer, RuntimeException e) {
+        TransportException cause = e instanceof TransportException te ? te
+                : new TransportException(TransportException.Kind.LOCAL_ABORT, peer, "arrival-driven op failed: " + e, e);
+        linkFailed(cause);
+        op.fail(cause);
+    }
+
+    /** Fails the running arrival-driven op, if any (after the mailbox has recorded the failure). */
+    private void failActive(TransportException cause) {
+        ArrivalDriven op = active;
+        if (op != null) {
+            op.fail(cause);
+        }
     }
 
     @Override
@@ -142,11 +308,13 @@ public final class NettyTransport implements Transport {
     void linkFailed(TransportException cause) {
         if (!stopping.compareAndSet(false, true)) {
             mailbox.fail(cause);
+            failActive(mailbox.failure());
             return;
         }
         LOG.log(System.Logger.Level.WARNING, "transport failed: rank={0}, generation={1}, kind={2}, reason={3}",
                 rank(), membership.generation(), cause.kind(), cause.getMessage());
         mailbox.fail(cause);
+        failActive(mailbox.failure());
         sendAbortAndClose("rank " + rank() + " saw: " + cause.getMessage(), cause.peer());
         allAccepted.completeExceptionally(cause);
     }
@@ -158,6 +326,7 @@ public final class NettyTransport implements Transport {
         }
         TransportException cause = new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "aborted: " + reason);
         mailbox.fail(cause);
+        failActive(mailbox.failure());
         sendAbortAndClose(reason, -1);
         allAccepted.completeExceptionally(cause);
     }
@@ -174,6 +343,7 @@ public final class NettyTransport implements Transport {
             }
             TransportException closed = new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "transport closed");
             mailbox.fail(closed);
+            failActive(mailbox.failure());
             allAccepted.completeExceptionally(closed);
         }
         for (int peer = 0; peer < worldSize(); peer++) {

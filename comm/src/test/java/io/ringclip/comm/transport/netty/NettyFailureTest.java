@@ -72,4 +72,31 @@ class NettyFailureTest {
             assertTrue(atSilent.getMessage().contains("peer=0"), atSilent.getMessage());
         }
     }
+
+    @Test
+    void aSilentPredecessorTimesOutTheArrivalDrivenRingNamingIt() {
+        try (NettyCluster cluster = NettyCluster.start(2, 1, config(Duration.ofMillis(500)))) {
+            int size = 100_000; // above the small-message threshold: the ring, on the event loop
+            assertTrue(((TransportCommunicator) cluster.comms.get(0)).arrivalDrivenRing());
+            CompletableFuture<Void> r0 = cluster.comms.get(0).allReduceAsync(new float[size], 0, size, ReduceOp.SUM, WireFormat.FP32);
+            CollectiveException e = (CollectiveException) assertThrows(CompletionException.class, r0::join).getCause();
+            assertEquals(1, e.peer(), e.getMessage());
+            assertTrue(e.getMessage().contains("TIMEOUT") && e.getMessage().contains("arrived=0/"), e.getMessage());
+            CollectiveException atSilent = assertThrows(CollectiveException.class, () -> cluster.comms.get(1).barrier());
+            assertTrue(atSilent.getMessage().contains("peer=0"), atSilent.getMessage());
+        }
+    }
+
+    @Test
+    void aPredecessorClosingMidRingFailsTheWaitingRankAtOnce() throws Exception {
+        try (NettyCluster cluster = NettyCluster.start(2, 1, config(Duration.ofMinutes(10)))) {
+            int size = 1 << 20;
+            CompletableFuture<Void> r0 = cluster.comms.get(0).allReduceAsync(new float[size], 0, size, ReduceOp.SUM, WireFormat.FP32);
+            cluster.comms.get(1).close(); // says goodbye without joining the op
+            CollectiveException e = (CollectiveException) assertThrows(CompletionException.class, r0::join).getCause();
+            assertEquals(1, e.peer(), e.getMessage());
+            // the goodbye, or (if rank 0 was still writing to the closed socket) the reset it causes
+            assertTrue(e.getMessage().contains("PEER_CLOSED") || e.getMessage().contains("PEER_LOST"), e.getMessage());
+        }
+    }
 }
