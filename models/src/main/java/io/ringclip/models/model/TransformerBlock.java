@@ -96,10 +96,7 @@ final class TransformerBlock {
         act.o.commit(n * c);
 
         float[] xm = act.xMid.writeBuffer();
-        Linear.forward(xm, o, w, outW - s, w, outB - s, n, c, c);
-        for (int i = 0; i < n * c; i++) {
-            xm[i] += x[i];
-        }
+        Linear.forwardResidual(xm, o, w, outW - s, w, outB - s, x, n, c, c);
         act.xMid.commit(n * c);
 
         float[] h2 = ws.c;
@@ -111,10 +108,7 @@ final class TransformerBlock {
         float[] g = ws.big; // in 16-bit, u's write buffer: GELU runs in place
         Gelu.forward(g, u, n * f, cx.threads());
         cx.roundActivation(g, n * f);
-        Linear.forward(xOut, g, w, projW - s, w, projB - s, n, f, c);
-        for (int i = 0; i < n * c; i++) {
-            xOut[i] += xm[i];
-        }
+        Linear.forwardResidual(xOut, g, w, projW - s, w, projB - s, xm, n, f, c);
     }
 
     /**
@@ -134,15 +128,25 @@ final class TransformerBlock {
         float[] dres = ws.dres;
 
         // MLP branch: xOut = xMid + c_proj(gelu(c_fc(ln_2(xMid))))
-        // u is read where it is stored (16-bit: decoded block by block inside GELU), never unpacked whole
+        // fp32: u is dead after this block's backward, so the recomputation leaves gelu'(u) in its place
+        // (one erf/exp pass instead of two). 16-bit: u is decoded block by block, never unpacked whole.
+        float[] uFull = act.u.floats();
         float[] g = ws.big;
-        Gelu.forward(g, act.u, n * f, cx.threads());
+        if (uFull != null) {
+            Gelu.forwardKeepingDerivative(g, uFull, n * f, cx.threads());
+        } else {
+            Gelu.forward(g, act.u, n * f, cx.threads());
+        }
         cx.roundActivation(g, n * f);
         Linear.backwardWeights(gr, projW, gr, projB, dres, g, n, f, c);
         float[] dg = ws.big;
         Linear.backwardInput(dg, false, dres, w, projW - s, n, f, c);
         cx.roundGradient(dg, n * f);
-        Gelu.backward(dg, false, dg, act.u, n * f, cx.threads());
+        if (uFull != null) {
+            Gelu.backwardFromDerivative(dg, dg, uFull, n * f, cx.threads());
+        } else {
+            Gelu.backward(dg, false, dg, act.u, n * f, cx.threads());
+        }
         float[] xm = act.xMid.read(ws.b, n * c);
         float[] h2 = ws.c;
         LayerNorm.recompute(h2, xm, act.mean2, act.rstd2, m, ln2w, m, ln2b, n, c, cx.threads());

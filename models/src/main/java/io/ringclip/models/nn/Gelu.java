@@ -84,6 +84,52 @@ public final class Gelu {
         });
     }
 
+    /**
+     * Backward's recomputation, fused with the derivative: {@code y = gelu(x)} and, in place,
+     * {@code x ← gelu'(x)} for {@link #backwardFromDerivative}. One erf/exp evaluation per element
+     * serves both (exp(−z²) with z = x/√2 is exp(−x²/2), φ's exponential), instead of one in the
+     * recomputation and another in {@link #backward}. Only for an x that is dead afterwards.
+     */
+    public static void forwardKeepingDerivative(float[] y, float[] x, int n, int threads) {
+        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
+            int i = s;
+            for (int upper = s + S.loopBound(e - s); i < upper; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, x, i);
+                FloatVector z = v.mul(INV_SQRT2);
+                FloatVector a = z.abs();
+                FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
+                FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
+                        .fma(t, FloatVector.broadcast(S, A1)).mul(t);
+                FloatVector expZ2 = a.mul(a).neg().lanewise(VectorOperators.EXP);
+                FloatVector r = poly.mul(expZ2).neg().add(1f);
+                FloatVector erf = r.blend(r.neg(), z.compare(VectorOperators.LT, 0f));
+                FloatVector cdf = erf.add(1f).mul(0.5f);
+                v.mul(cdf).intoArray(y, i);
+                v.fma(expZ2.mul(INV_SQRT_2PI), cdf).intoArray(x, i);
+            }
+            for (; i < e; i++) {
+                float v = x[i];
+                float cdf = 0.5f * (1f + erfFast(v * INV_SQRT2));
+                float pdf = (float) Math.exp(-0.5f * v * v) * INV_SQRT_2PI;
+                y[i] = v * cdf;
+                x[i] = cdf + v * pdf;
+            }
+        });
+    }
+
+    /** {@code dx = dy ∘ dgelu} with {@code dgelu} from {@link #forwardKeepingDerivative}; {@code dx == dy} allowed. */
+    public static void backwardFromDerivative(float[] dx, float[] dy, float[] dgelu, int n, int threads) {
+        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
+            int i = s;
+            for (int upper = s + S.loopBound(e - s); i < upper; i += S.length()) {
+                FloatVector.fromArray(S, dy, i).mul(FloatVector.fromArray(S, dgelu, i)).intoArray(dx, i);
+            }
+            for (; i < e; i++) {
+                dx[i] = dy[i] * dgelu[i];
+            }
+        });
+    }
+
     /** y[yOff, +len) = gelu(x[xOff, +len)). */
     private static void forwardSpan(float[] y, float[] x, int xOff, int yOff, int len) {
         int i = 0;
