@@ -5,6 +5,7 @@ import io.ringclip.models.nn.FlashAttention;
 import io.ringclip.models.nn.Gelu;
 import io.ringclip.models.nn.LayerNorm;
 import io.ringclip.models.nn.Linear;
+import io.ringclip.models.tensor.Parallel;
 import io.ringclip.models.tensor.ParameterArena;
 
 import java.util.Arrays;
@@ -164,7 +165,7 @@ final class TransformerBlock {
         Linear.backwardInput(dO, false, dres, w, outW - s, n, c, c);
         cx.roundGradient(dO, n * c);
         float[] dqkv = ws.big; // du is dead: the MLP half is done
-        Arrays.fill(dqkv, 0, n * 3 * c, 0f);
+        Parallel.forRange(n * 3 * c, cx.threads(), (from, to, worker) -> Arrays.fill(dqkv, from, to, 0f));
         if (cx.attention() == AttentionKind.PLAIN) {
             Attention.backward(dqkv, dO, act.qkv, act.attn, batch, tokens, heads, d, causal, cx.threads());
         } else {
