@@ -1,6 +1,7 @@
 package io.ringclip.models.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,8 +22,8 @@ final class GemmPacking {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
-    /** Scratch for gather indices: j·ldb for the 8 rows of one gather (offsets from the gather's first row). */
-    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[8]);
+    /** Scratch for gather indices: two maps of 8 row offsets (from the gather's first row), see packTransposedBColumns. */
+    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[16]);
 
     private GemmPacking() {}
 
@@ -122,19 +123,37 @@ final class GemmPacking {
         }
     }
 
-    /** B stored n×k (op(B) = Bᵀ): read each B row contiguously, write it down a panel column. */
+    /** B stored n×k (op(B) = Bᵀ): each packed row p gathers one value from each of the panel's B rows. */
     private static void packTransposedBColumns(float[] b, int src, int ldb, int cols, int kc, int nr, float[] bp, int dst) {
-        if (cols == nr && nr % 8 == 0) {
-            // Full panel: each packed row p is nr values one B row apart; gather them 8 at a time
-            // (vgatherdps) so the stores are whole contiguous vectors instead of nr·kc scalar stores.
+        if (nr % 8 == 0) {
+            // Gather 8 values one B row apart (vgatherdps) so the stores are whole contiguous
+            // vectors instead of nr·kc scalar stores. An edge panel (cols < nr, e.g. the last 18 of
+            // attention's 50 keys) uses one masked gather for its partial group of 8 and zero vectors
+            // for the padding: its scalar column-by-column copy was a quarter of attention's time.
             int[] rowOffsets = ROW_OFFSETS.get();
+            int fullGroups = cols / 8;
+            int partial = cols % 8;
+            // Lanes 0..7: rows j·ldb for the full groups; lanes 8..15: the partial group's rows, lanes
+            // past the last B row re-reading it (never out of the panel) and then zeroed by the blend.
+            // (A masked gather would do the same but C2 does not intrinsify it: 7x slower.)
             for (int j = 0; j < 8; j++) {
                 rowOffsets[j] = j * ldb;
+                rowOffsets[8 + j] = Math.min(j, Math.max(partial - 1, 0)) * ldb;
             }
+            VectorMask<Float> partialMask = VectorMask.fromLong(S, (1L << partial) - 1);
+            FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < kc; p++) {
                 int d = dst + p * nr;
-                for (int j = 0; j < nr; j += 8) {
+                int j = 0;
+                for (int g = 0; g < fullGroups; g++, j += 8) {
                     FloatVector.fromArray(S, b, src + j * ldb + p, rowOffsets, 0).intoArray(bp, d + j);
+                }
+                if (partial > 0) {
+                    zero.blend(FloatVector.fromArray(S, b, src + j * ldb + p, rowOffsets, 8), partialMask).intoArray(bp, d + j);
+                    j += 8;
+                }
+                for (; j < nr; j += 8) {
+                    zero.intoArray(bp, d + j);
                 }
             }
             return;

@@ -33,10 +33,10 @@ final class BlockActivations {
     BlockActivations(Precision p, int rows, int width, int mlpWidth, int attnStateSize, Workspace ws) {
         int rc = rows * width;
         xIn = new SavedActivation(p, rc, ws.a);
-        qkv = new SavedActivation(p, 3 * rc, ws.big1);
+        qkv = new SavedActivation(p, 3 * rc, ws.big);
         o = new SavedActivation(p, rc, ws.c);
         xMid = new SavedActivation(p, rc, ws.b);
-        u = new SavedActivation(p, rows * mlpWidth, ws.big1);
+        u = new SavedActivation(p, rows * mlpWidth, ws.big);
         mean1 = new float[rows];
         rstd1 = new float[rows];
         mean2 = new float[rows];

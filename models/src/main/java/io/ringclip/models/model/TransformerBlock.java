@@ -5,6 +5,7 @@ import io.ringclip.models.nn.FlashAttention;
 import io.ringclip.models.nn.Gelu;
 import io.ringclip.models.nn.LayerNorm;
 import io.ringclip.models.nn.Linear;
+import io.ringclip.models.tensor.Parallel;
 import io.ringclip.models.tensor.ParameterArena;
 
 import java.util.Arrays;
@@ -96,10 +97,7 @@ final class TransformerBlock {
         act.o.commit(n * c);
 
         float[] xm = act.xMid.writeBuffer();
-        Linear.forward(xm, o, w, outW - s, w, outB - s, n, c, c);
-        for (int i = 0; i < n * c; i++) {
-            xm[i] += x[i];
-        }
+        Linear.forwardResidual(xm, o, w, outW - s, w, outB - s, x, n, c, c);
         act.xMid.commit(n * c);
 
         float[] h2 = ws.c;
@@ -108,13 +106,10 @@ final class TransformerBlock {
         float[] u = act.u.writeBuffer();
         Linear.forward(u, h2, w, fcW - s, w, fcB - s, n, c, f);
         act.u.commit(n * f);
-        float[] g = ws.big2;
+        float[] g = ws.big; // in 16-bit, u's write buffer: GELU runs in place
         Gelu.forward(g, u, n * f, cx.threads());
         cx.roundActivation(g, n * f);
-        Linear.forward(xOut, g, w, projW - s, w, projB - s, n, f, c);
-        for (int i = 0; i < n * c; i++) {
-            xOut[i] += xm[i];
-        }
+        Linear.forwardResidual(xOut, g, w, projW - s, w, projB - s, xm, n, f, c);
     }
 
     /**
@@ -134,15 +129,25 @@ final class TransformerBlock {
         float[] dres = ws.dres;
 
         // MLP branch: xOut = xMid + c_proj(gelu(c_fc(ln_2(xMid))))
-        float[] u = act.u.read(ws.big1, n * f);
-        float[] g = ws.big2;
-        Gelu.forward(g, u, n * f, cx.threads());
+        // fp32: u is dead after this block's backward, so the recomputation leaves gelu'(u) in its place
+        // (one erf/exp pass instead of two). 16-bit: u is decoded block by block, never unpacked whole.
+        float[] uFull = act.u.floats();
+        float[] g = ws.big;
+        if (uFull != null) {
+            Gelu.forwardKeepingDerivative(g, uFull, n * f, cx.threads());
+        } else {
+            Gelu.forward(g, act.u, n * f, cx.threads());
+        }
         cx.roundActivation(g, n * f);
         Linear.backwardWeights(gr, projW, gr, projB, dres, g, n, f, c);
-        float[] dg = ws.big2;
+        float[] dg = ws.big;
         Linear.backwardInput(dg, false, dres, w, projW - s, n, f, c);
         cx.roundGradient(dg, n * f);
-        Gelu.backward(dg, false, dg, u, n * f, cx.threads());
+        if (uFull != null) {
+            Gelu.backwardFromDerivative(dg, dg, uFull, n * f, cx.threads());
+        } else {
+            Gelu.backward(dg, false, dg, act.u, n * f, cx.threads());
+        }
         float[] xm = act.xMid.read(ws.b, n * c);
         float[] h2 = ws.c;
         LayerNorm.recompute(h2, xm, act.mean2, act.rstd2, m, ln2w, m, ln2b, n, c, cx.threads());
@@ -159,13 +164,12 @@ final class TransformerBlock {
         float[] dO = ws.b;
         Linear.backwardInput(dO, false, dres, w, outW - s, n, c, c);
         cx.roundGradient(dO, n * c);
-        float[] qkv = act.qkv.read(ws.big1, n * 3 * c); // u is dead: the MLP half is done
-        float[] dqkv = ws.big2; // du is dead too
-        Arrays.fill(dqkv, 0, n * 3 * c, 0f);
+        float[] dqkv = ws.big; // du is dead: the MLP half is done
+        Parallel.forRange(n * 3 * c, cx.threads(), (from, to, worker) -> Arrays.fill(dqkv, from, to, 0f));
         if (cx.attention() == AttentionKind.PLAIN) {
-            Attention.backward(dqkv, dO, qkv, act.attn, batch, tokens, heads, d, causal, cx.threads());
+            Attention.backward(dqkv, dO, act.qkv, act.attn, batch, tokens, heads, d, causal, cx.threads());
         } else {
-            FlashAttention.backward(dqkv, dO, o, act.attn, qkv, batch, tokens, heads, d, causal, cx.threads());
+            FlashAttention.backward(dqkv, dO, o, act.attn, act.qkv, batch, tokens, heads, d, causal, cx.threads());
         }
         cx.roundGradient(dqkv, n * 3 * c);
         float[] x = act.xIn.read(ws.a, n * c);

@@ -79,7 +79,7 @@ final class VisionTower {
             int rows = batch * tokens;
             int patchElems = batch * cfg.patches() * patchColumns();
             patches = new SavedActivation(precision, patchElems, precision.isLow() ? new float[patchElems] : null);
-            lnPreIn = new SavedActivation(precision, rows * c, ws.big1);
+            lnPreIn = new SavedActivation(precision, rows * c, ws.big);
             preMean = new float[rows];
             preRstd = new float[rows];
             keptIndex = new int[batch * kept];
@@ -157,7 +157,7 @@ final class VisionTower {
         listener.ready(head.start, head.end - head.start);
         transformer.backward(a.blocks, b, a.tokens, false, cx, listener);
 
-        float[] x1 = a.lnPreIn.read(ws.big1, rows * c);
+        float[] x1 = a.lnPreIn.read(ws.big, rows * c);
         float[] dx1 = ws.b;
         Arrays.fill(dx1, 0, rows * c, 0f);
         LayerNorm.backward(dx1, gr, lnPreW, gr, lnPreB, ws.dres, x1, a.preMean, a.preRstd, cx.master(), lnPreW,

@@ -12,12 +12,13 @@ import io.ringclip.models.tensor.Precision;
  *   b     [R·C]  LN1 output h1 / 16-bit xMid / attention output gradient
  *   c     [R·C]  LN2 output h2 / 16-bit o / gradients through LN2
  *   dres  [R·C]  gradient of the residual stream
- *   big1  [R·F]  16-bit only: MLP pre-activation u unpacked (MLP half of a block), then qkv unpacked
- *                (attention half); the image tower's ln_pre input before/after the blocks
- *   big2  [R·F]  GELU output g, then its gradient (MLP half), then the qkv gradient [R·3C] (attention half)
+ *   big   [R·max(F, 3C)]  forward: 16-bit write buffer of qkv (attention half), then of u, which GELU
+ *                overwrites in place with g (MLP half); the image tower's 16-bit ln_pre input.
+ *                backward: g, then its gradient (MLP half), then the qkv gradient [R·3C] (attention half)
  * </pre>
- * The attention and MLP halves of a block never need their big buffers at the same time, so qkv and its
- * gradient share the F-wide buffers (F ≥ 3C for every mlpRatio ≥ 3).
+ * The attention and MLP halves of a block never need the big buffer at the same time. Saved 16-bit
+ * tensors are never unpacked whole in backward: GELU and attention decode them piece by piece (a
+ * second [R·F] unpack buffer cost 25 MiB, a third of the 16-bit step's scratch, for tiny at batch 256).
  */
 final class Workspace {
 
@@ -29,8 +30,7 @@ final class Workspace {
     final float[] b;
     final float[] c;
     final float[] dres;
-    final float[] big1;
-    final float[] big2;
+    final float[] big;
 
     Workspace(int rows, int width, int mlpWidth, Precision precision, boolean training) {
         this.rows = rows;
@@ -39,18 +39,16 @@ final class Workspace {
         this.precision = precision;
         int rc = Math.multiplyExact(rows, width);
         int rf = Math.multiplyExact(rows, mlpWidth);
-        boolean low = precision.isLow();
         this.a = new float[rc];
         this.b = new float[rc];
         this.c = new float[rc];
         this.dres = training ? new float[rc] : null;
-        this.big1 = low ? new float[Math.max(rf, 3 * rc)] : null;
-        this.big2 = new float[Math.max(rf, training ? 3 * rc : 0)];
+        this.big = new float[Math.max(rf, training || precision.isLow() ? 3 * rc : 0)];
     }
 
     long bytes() {
         long n = 0;
-        for (float[] x : new float[][] {a, b, c, dres, big1, big2}) {
+        for (float[] x : new float[][] {a, b, c, dres, big}) {
             n += x == null ? 0 : 4L * x.length;
         }
         return n;

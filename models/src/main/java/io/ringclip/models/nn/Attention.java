@@ -2,6 +2,7 @@ package io.ringclip.models.nn;
 
 import io.ringclip.models.kernels.Gemm;
 import io.ringclip.models.tensor.Parallel;
+import io.ringclip.models.tensor.SavedActivation;
 
 import java.util.Arrays;
 
@@ -49,21 +50,32 @@ public final class Attention {
     /** {@code dqkv} accumulates; callers zero it first when it is a scratch. */
     public static void backward(float[] dqkv, float[] dout, float[] qkv, float[] probs,
                                 int b, int t, int h, int d, boolean causal, int threads) {
+        backward(dqkv, dout, SavedActivation.ofFloats(qkv), probs, b, t, h, d, causal, threads);
+    }
+
+    /** As above with qkv read from a saved activation, one batch element at a time (see {@link QkvRows}). */
+    public static void backward(float[] dqkv, float[] dout, SavedActivation qkv, float[] probs,
+                                int b, int t, int h, int d, boolean causal, int threads) {
         int c = h * d;
         float scale = (float) (1.0 / Math.sqrt(d));
         Parallel.forRange(b * h, threads, (s, e, worker) -> {
             float[] ds = new float[t * t];
+            QkvRows rows = new QkvRows(qkv, t, c);
             for (int bh = s; bh < e; bh++) {
+                float[] src = rows.of(bh / h);
+                int qSrc = rows.base + (bh % h) * d;
+                int kSrc = qSrc + c;
+                int vSrc = qSrc + 2 * c;
                 int qOff = (bh / h) * t * 3 * c + (bh % h) * d;
                 int kOff = qOff + c;
                 int vOff = qOff + 2 * c;
                 int oOff = (bh / h) * t * c + (bh % h) * d;
                 int pOff = bh * t * t;
-                Gemm.sgemm(false, true, t, t, d, dout, oOff, c, qkv, vOff, 3 * c, ds, 0, t, false);
+                Gemm.sgemm(false, true, t, t, d, dout, oOff, c, src, vSrc, 3 * c, ds, 0, t, false);
                 Gemm.sgemm(true, false, t, d, t, probs, pOff, t, dout, oOff, c, dqkv, vOff, 3 * c, true);
                 softmaxBackwardRows(ds, 0, probs, pOff, t, t, scale);
-                Gemm.sgemm(false, false, t, d, t, ds, 0, t, qkv, kOff, 3 * c, dqkv, qOff, 3 * c, true);
-                Gemm.sgemm(true, false, t, d, t, ds, 0, t, qkv, qOff, 3 * c, dqkv, kOff, 3 * c, true);
+                Gemm.sgemm(false, false, t, d, t, ds, 0, t, src, kSrc, 3 * c, dqkv, qOff, 3 * c, true);
+                Gemm.sgemm(true, false, t, d, t, ds, 0, t, src, qSrc, 3 * c, dqkv, kOff, 3 * c, true);
             }
         });
     }

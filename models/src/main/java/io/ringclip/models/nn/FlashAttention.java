@@ -2,6 +2,7 @@ package io.ringclip.models.nn;
 
 import io.ringclip.models.kernels.Gemm;
 import io.ringclip.models.tensor.Parallel;
+import io.ringclip.models.tensor.SavedActivation;
 
 import java.util.Arrays;
 
@@ -49,37 +50,22 @@ public final class FlashAttention {
                     for (int i = 0; i < t; i++) {
                         int row = i * n;
                         int valid = causal ? Math.max(0, Math.min(n, i - j0 + 1)) : n;
-                        float mNew = m[i];
-                        for (int j = 0; j < valid; j++) {
-                            mNew = Math.max(mNew, sc[row + j] * scale);
-                        }
-                        float sum = 0f;
-                        for (int j = 0; j < valid; j++) {
-                            float p = (float) Math.exp(sc[row + j] * scale - mNew);
-                            sc[row + j] = p;
-                            sum += p;
-                        }
+                        float mNew = Math.max(m[i], RowVectors.max(sc, row, valid) * scale); // scale > 0
+                        float sum = RowVectors.expScaledShifted(sc, row, valid, scale, mNew);
                         Arrays.fill(sc, row + valid, row + n, 0f);
                         if (valid > 0) {
                             float corr = (float) Math.exp(m[i] - mNew);
                             l[i] = l[i] * corr + sum;
                             m[i] = mNew;
                             if (corr != 1f) {
-                                int o = oOff + i * c;
-                                for (int dd = 0; dd < d; dd++) {
-                                    out[o + dd] *= corr;
-                                }
+                                RowVectors.scale(out, oOff + i * c, d, corr);
                             }
                         }
                     }
                     Gemm.sgemm(false, false, t, d, n, sc, 0, n, qkv, qOff + 2 * c + j0 * 3 * c, 3 * c, out, oOff, c, true);
                 }
                 for (int i = 0; i < t; i++) {
-                    float inv = 1f / l[i];
-                    int o = oOff + i * c;
-                    for (int dd = 0; dd < d; dd++) {
-                        out[o + dd] *= inv;
-                    }
+                    RowVectors.scale(out, oOff + i * c, d, 1f / l[i]);
                     lse[bh * t + i] = m[i] + (float) Math.log(l[i]);
                 }
             }
@@ -89,6 +75,15 @@ public final class FlashAttention {
     /** {@code dqkv} accumulates; callers zero it first when it is a scratch. */
     public static void backward(float[] dqkv, float[] dout, float[] out, float[] lse, float[] qkv,
                                 int b, int t, int h, int d, boolean causal, int threads) {
+        backward(dqkv, dout, out, lse, SavedActivation.ofFloats(qkv), b, t, h, d, causal, threads);
+    }
+
+    /**
+     * As above with qkv read from a saved activation: 16-bit storage is decoded one batch element
+     * ([T, 3C]) at a time into a per-thread buffer, so no [B·T, 3C] fp32 copy is needed.
+     */
+    public static void backward(float[] dqkv, float[] dout, float[] out, float[] lse, SavedActivation qkv,
+                                int b, int t, int h, int d, boolean causal, int threads) {
         int c = h * d;
         float scale = (float) (1.0 / Math.sqrt(d));
         int tile = Math.min(TILE, t);
@@ -96,41 +91,36 @@ public final class FlashAttention {
             float[] p = new float[t * tile];
             float[] dp = new float[t * tile];
             float[] di = new float[t];
+            QkvRows rows = new QkvRows(qkv, t, c);
             for (int bh = s; bh < e; bh++) {
+                float[] src = rows.of(bh / h);
+                int qSrc = rows.base + (bh % h) * d;
+                int kSrc = qSrc + c;
+                int vSrc = qSrc + 2 * c;
                 int qOff = (bh / h) * t * 3 * c + (bh % h) * d;
                 int kOff = qOff + c;
                 int vOff = qOff + 2 * c;
                 int oOff = (bh / h) * t * c + (bh % h) * d;
                 for (int i = 0; i < t; i++) {
-                    float acc = 0f;
-                    for (int dd = 0; dd < d; dd++) {
-                        acc += dout[oOff + i * c + dd] * out[oOff + i * c + dd];
-                    }
-                    di[i] = acc;
+                    di[i] = RowVectors.dot(dout, oOff + i * c, out, oOff + i * c, d);
                 }
                 for (int j0 = 0; j0 < t; j0 += tile) {
                     int n = Math.min(tile, t - j0);
                     int tileRows = j0 * 3 * c;
-                    Gemm.sgemm(false, true, t, n, d, qkv, qOff, 3 * c, qkv, kOff + tileRows, 3 * c, p, 0, n, false);
+                    Gemm.sgemm(false, true, t, n, d, src, qSrc, 3 * c, src, kSrc + tileRows, 3 * c, p, 0, n, false);
                     for (int i = 0; i < t; i++) {
                         int row = i * n;
                         int valid = causal ? Math.max(0, Math.min(n, i - j0 + 1)) : n;
-                        float rowLse = lse[bh * t + i];
-                        for (int j = 0; j < valid; j++) {
-                            p[row + j] = (float) Math.exp(p[row + j] * scale - rowLse);
-                        }
+                        RowVectors.expScaledShifted(p, row, valid, scale, lse[bh * t + i]);
                         Arrays.fill(p, row + valid, row + n, 0f);
                     }
                     Gemm.sgemm(true, false, n, d, t, p, 0, n, dout, oOff, c, dqkv, vOff + tileRows, 3 * c, true);
-                    Gemm.sgemm(false, true, t, n, d, dout, oOff, c, qkv, vOff + tileRows, 3 * c, dp, 0, n, false);
+                    Gemm.sgemm(false, true, t, n, d, dout, oOff, c, src, vSrc + tileRows, 3 * c, dp, 0, n, false);
                     for (int i = 0; i < t; i++) {
-                        int row = i * n;
-                        for (int j = 0; j < n; j++) {
-                            dp[row + j] = scale * p[row + j] * (dp[row + j] - di[i]);
-                        }
+                        RowVectors.softmaxGrad(dp, i * n, p, i * n, n, scale, di[i]);
                     }
-                    Gemm.sgemm(false, false, t, d, n, dp, 0, n, qkv, kOff + tileRows, 3 * c, dqkv, qOff, 3 * c, true);
-                    Gemm.sgemm(true, false, n, d, t, dp, 0, n, qkv, qOff, 3 * c, dqkv, kOff + tileRows, 3 * c, true);
+                    Gemm.sgemm(false, false, t, d, n, dp, 0, n, src, kSrc + tileRows, 3 * c, dqkv, qOff, 3 * c, true);
+                    Gemm.sgemm(true, false, n, d, t, dp, 0, n, src, qSrc, 3 * c, dqkv, kOff + tileRows, 3 * c, true);
                 }
             }
         });

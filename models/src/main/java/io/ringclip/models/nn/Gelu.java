@@ -1,6 +1,7 @@
 package io.ringclip.models.nn;
 
 import io.ringclip.models.tensor.Parallel;
+import io.ringclip.models.tensor.SavedActivation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -33,43 +34,136 @@ public final class Gelu {
 
     private Gelu() {}
 
+    /** Elements per decode block when the input is stored as 16-bit: stays in L1 next to its output. */
+    private static final int DECODE_BLOCK = 2048;
+
+    /** {@code y == x} (in place) is allowed. */
     public static void forward(float[] y, float[] x, int n, int threads) {
+        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> forwardSpan(y, x, s, s, e - s));
+    }
+
+    /**
+     * As {@link #forward(float[], float[], int, int)} with x read from a saved activation: 16-bit
+     * storage is decoded block by block into a small per-thread buffer, never unpacked whole.
+     */
+    public static void forward(float[] y, SavedActivation x, int n, int threads) {
+        float[] full = x.floats();
+        if (full != null) {
+            forward(y, full, n, threads);
+            return;
+        }
         Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
-            int i = s;
-            for (int upper = s + S.loopBound(e - s); i < upper; i += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, x, i);
-                FloatVector cdf = erfVector(v.mul(INV_SQRT2)).add(1f).mul(0.5f);
-                v.mul(cdf).intoArray(y, i);
-            }
-            for (; i < e; i++) {
-                float v = x[i];
-                y[i] = v * 0.5f * (1f + erfFast(v * INV_SQRT2));
+            float[] block = new float[DECODE_BLOCK];
+            for (int i = s; i < e; i += DECODE_BLOCK) {
+                int len = Math.min(DECODE_BLOCK, e - i);
+                x.decode(i, len, block, 0);
+                forwardSpan(y, block, 0, i, len);
             }
         });
     }
 
     /** {@code dx == dy} (in place) is allowed when {@code accumulate} is false. */
     public static void backward(float[] dx, boolean accumulate, float[] dy, float[] x, int n, int threads) {
+        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> backwardSpan(dx, accumulate, dy, x, s, s, e - s));
+    }
+
+    /** As {@link #backward(float[], boolean, float[], float[], int, int)} with x read from a saved activation. */
+    public static void backward(float[] dx, boolean accumulate, float[] dy, SavedActivation x, int n, int threads) {
+        float[] full = x.floats();
+        if (full != null) {
+            backward(dx, accumulate, dy, full, n, threads);
+            return;
+        }
+        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
+            float[] block = new float[DECODE_BLOCK];
+            for (int i = s; i < e; i += DECODE_BLOCK) {
+                int len = Math.min(DECODE_BLOCK, e - i);
+                x.decode(i, len, block, 0);
+                backwardSpan(dx, accumulate, dy, block, 0, i, len);
+            }
+        });
+    }
+
+    /**
+     * Backward's recomputation, fused with the derivative: {@code y = gelu(x)} and, in place,
+     * {@code x ← gelu'(x)} for {@link #backwardFromDerivative}. One erf/exp evaluation per element
+     * serves both (exp(−z²) with z = x/√2 is exp(−x²/2), φ's exponential), instead of one in the
+     * recomputation and another in {@link #backward}. Only for an x that is dead afterwards.
+     */
+    public static void forwardKeepingDerivative(float[] y, float[] x, int n, int threads) {
         Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
             int i = s;
             for (int upper = s + S.loopBound(e - s); i < upper; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
-                FloatVector cdf = erfVector(v.mul(INV_SQRT2)).add(1f).mul(0.5f);
-                FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-                FloatVector g = FloatVector.fromArray(S, dy, i).mul(v.fma(pdf, cdf));
-                if (accumulate) {
-                    g = g.add(FloatVector.fromArray(S, dx, i));
-                }
-                g.intoArray(dx, i);
+                FloatVector z = v.mul(INV_SQRT2);
+                FloatVector a = z.abs();
+                FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
+                FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
+                        .fma(t, FloatVector.broadcast(S, A1)).mul(t);
+                FloatVector expZ2 = a.mul(a).neg().lanewise(VectorOperators.EXP);
+                FloatVector r = poly.mul(expZ2).neg().add(1f);
+                FloatVector erf = r.blend(r.neg(), z.compare(VectorOperators.LT, 0f));
+                FloatVector cdf = erf.add(1f).mul(0.5f);
+                v.mul(cdf).intoArray(y, i);
+                v.fma(expZ2.mul(INV_SQRT_2PI), cdf).intoArray(x, i);
             }
             for (; i < e; i++) {
                 float v = x[i];
                 float cdf = 0.5f * (1f + erfFast(v * INV_SQRT2));
                 float pdf = (float) Math.exp(-0.5f * v * v) * INV_SQRT_2PI;
-                float g = dy[i] * (cdf + v * pdf);
-                dx[i] = accumulate ? dx[i] + g : g;
+                y[i] = v * cdf;
+                x[i] = cdf + v * pdf;
             }
         });
+    }
+
+    /** {@code dx = dy ∘ dgelu} with {@code dgelu} from {@link #forwardKeepingDerivative}; {@code dx == dy} allowed. */
+    public static void backwardFromDerivative(float[] dx, float[] dy, float[] dgelu, int n, int threads) {
+        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
+            int i = s;
+            for (int upper = s + S.loopBound(e - s); i < upper; i += S.length()) {
+                FloatVector.fromArray(S, dy, i).mul(FloatVector.fromArray(S, dgelu, i)).intoArray(dx, i);
+            }
+            for (; i < e; i++) {
+                dx[i] = dy[i] * dgelu[i];
+            }
+        });
+    }
+
+    /** y[yOff, +len) = gelu(x[xOff, +len)). */
+    private static void forwardSpan(float[] y, float[] x, int xOff, int yOff, int len) {
+        int i = 0;
+        for (int upper = S.loopBound(len); i < upper; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector cdf = erfVector(v.mul(INV_SQRT2)).add(1f).mul(0.5f);
+            v.mul(cdf).intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v * 0.5f * (1f + erfFast(v * INV_SQRT2));
+        }
+    }
+
+    /** dx[off, +len) (+)= dy[off, +len) · gelu'(x[xOff, +len)). */
+    private static void backwardSpan(float[] dx, boolean accumulate, float[] dy, float[] x, int xOff, int off, int len) {
+        int i = 0;
+        for (int upper = S.loopBound(len); i < upper; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector cdf = erfVector(v.mul(INV_SQRT2)).add(1f).mul(0.5f);
+            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector g = FloatVector.fromArray(S, dy, off + i).mul(v.fma(pdf, cdf));
+            if (accumulate) {
+                g = g.add(FloatVector.fromArray(S, dx, off + i));
+            }
+            g.intoArray(dx, off + i);
+        }
+        for (; i < len; i++) {
+            float v = x[xOff + i];
+            float cdf = 0.5f * (1f + erfFast(v * INV_SQRT2));
+            float pdf = (float) Math.exp(-0.5f * v * v) * INV_SQRT_2PI;
+            float g = dy[off + i] * (cdf + v * pdf);
+            dx[off + i] = accumulate ? dx[off + i] + g : g;
+        }
     }
 
     private static FloatVector erfVector(FloatVector z) {

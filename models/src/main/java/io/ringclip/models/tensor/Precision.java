@@ -1,5 +1,6 @@
 package io.ringclip.models.tensor;
 
+import io.ringclip.models.kernels.Gemm;
 import io.ringclip.models.kernels.HalfFloats;
 
 /**
@@ -23,20 +24,26 @@ public enum Precision {
         return this == FP32 ? 4 : 2;
     }
 
+    /**
+     * Conversions of at least this many elements are split over {@link Gemm#threads()} threads: they
+     * are bandwidth-bound passes over whole activations (a 16-bit step makes a dozen per block).
+     */
+    private static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
+
     /** Rounds {@code x[off, off+n)} in place to the nearest value of this format (fp16: ±∞ beyond ±65504). */
     public void roundInPlace(float[] x, int off, int n) {
         switch (this) {
             case FP32 -> { }
-            case FP16 -> HalfFloats.roundToFp16InPlace(x, off, n);
-            case BF16 -> HalfFloats.roundToBf16InPlace(x, off, n);
+            case FP16 -> chunks(n, (s, e, w) -> HalfFloats.roundToFp16InPlace(x, off + s, e - s));
+            case BF16 -> chunks(n, (s, e, w) -> HalfFloats.roundToBf16InPlace(x, off + s, e - s));
         }
     }
 
     /** Packs {@code src[srcOff, +n)} into 16-bit {@code dst[dstOff, +n)}, rounding. */
     public void encode(float[] src, int srcOff, short[] dst, int dstOff, int n) {
         switch (this) {
-            case FP16 -> HalfFloats.toFp16(src, srcOff, dst, dstOff, n);
-            case BF16 -> HalfFloats.toBf16(src, srcOff, dst, dstOff, n);
+            case FP16 -> chunks(n, (s, e, w) -> HalfFloats.toFp16(src, srcOff + s, dst, dstOff + s, e - s));
+            case BF16 -> chunks(n, (s, e, w) -> HalfFloats.toBf16(src, srcOff + s, dst, dstOff + s, e - s));
             case FP32 -> throw new IllegalArgumentException("encode needs a 16-bit precision: precision=" + this);
         }
     }
@@ -44,9 +51,13 @@ public enum Precision {
     /** Unpacks 16-bit {@code src[srcOff, +n)} into {@code dst[dstOff, +n)} (exact). */
     public void decode(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         switch (this) {
-            case FP16 -> HalfFloats.fromFp16(src, srcOff, dst, dstOff, n);
-            case BF16 -> HalfFloats.fromBf16(src, srcOff, dst, dstOff, n);
+            case FP16 -> chunks(n, (s, e, w) -> HalfFloats.fromFp16(src, srcOff + s, dst, dstOff + s, e - s));
+            case BF16 -> chunks(n, (s, e, w) -> HalfFloats.fromBf16(src, srcOff + s, dst, dstOff + s, e - s));
             case FP32 -> throw new IllegalArgumentException("decode needs a 16-bit precision: precision=" + this);
         }
+    }
+
+    private static void chunks(int n, Parallel.RangeBody body) {
+        Parallel.forRange(n, n < PARALLEL_MIN_ELEMENTS ? 1 : Gemm.threads(), body);
     }
 }

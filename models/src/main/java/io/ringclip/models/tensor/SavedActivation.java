@@ -34,6 +34,35 @@ public final class SavedActivation {
         }
     }
 
+    /** Wraps fp32 values as a saved activation (ops that take one also serve plain arrays). */
+    public static SavedActivation ofFloats(float[] values) {
+        return new SavedActivation(values);
+    }
+
+    private SavedActivation(float[] values) {
+        this.precision = Precision.FP32;
+        this.full = values;
+        this.packed = null;
+        this.scratch = null;
+    }
+
+    /**
+     * The fp32 storage, or null when the values are stored as 16-bit bits; then read ranges with
+     * {@link #decode} (ops that walk a saved tensor piece by piece need no tensor-sized unpack buffer).
+     */
+    public float[] floats() {
+        return full;
+    }
+
+    /** Copies elements {@code [from, from+n)} as fp32 into {@code dst[dstOff, +n)} (exact in every format). */
+    public void decode(int from, int n, float[] dst, int dstOff) {
+        if (full != null) {
+            System.arraycopy(full, from, dst, dstOff, n);
+        } else {
+            precision.decode(packed, from, dst, dstOff, n);
+        }
+    }
+
     public float[] writeBuffer() {
         return full != null ? full : scratch;
     }

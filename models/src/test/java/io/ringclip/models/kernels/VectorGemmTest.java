@@ -21,7 +21,9 @@ class VectorGemmTest {
     private static final List<int[]> LARGE = List.of(
             new int[] {100, 257, 13}, new int[] {257, 100, 7}, new int[] {13, 17, 257},
             new int[] {100, 100, 100}, new int[] {257, 17, 100}, new int[] {17, 257, 100},
-            new int[] {50, 50, 32}, new int[] {6, 16, 300}, new int[] {130, 33, 257}, new int[] {31, 150, 9});
+            new int[] {50, 50, 32}, new int[] {6, 16, 300}, new int[] {130, 33, 257}, new int[] {31, 150, 9},
+            // attention heads
+            new int[] {50, 32, 50}, new int[] {64, 64, 50}, new int[] {65, 96, 70});
 
     /**
      * Per register tile the JVM runs natively here (6×16 always, 6×32 with 512-bit vectors):

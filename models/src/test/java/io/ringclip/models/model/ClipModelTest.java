@@ -246,6 +246,28 @@ class ClipModelTest {
         assertEquals(bytes[1], bytes[2]);
     }
 
+    /**
+     * Activations plus the step's scratch (workspace and 16-bit weight window) of the tiny config: the
+     * 16-bit step needs no tensor-sized unpack buffer, so it stays under 0.6× of fp32 (0.57× here;
+     * `ringclip bench step --memory-only` at batch 256 adds the fixed parameter/Adam state on top).
+     */
+    @Test
+    void sixteenBitStepMemoryIsAtMostSixtyPercentOfFp32() {
+        ModelConfig tiny = ModelConfig.named("tiny");
+        SplittableRandom rng = new SplittableRandom(8);
+        int b = 32;
+        float[] img = images(rng, tiny, b);
+        int[] tok = tokens(rng, tiny, b);
+        long[] bytes = new long[3];
+        for (Precision p : Precision.values()) {
+            ClipModel m = ClipModel.create(tiny, LossKind.CLIP, 9);
+            long act = m.forward(img, tok, b, ForwardOptions.defaults().withPrecision(p)).activationBytes();
+            bytes[p.ordinal()] = act + m.workspaceBytes();
+        }
+        assertTrue(bytes[1] <= 0.6 * bytes[0], "fp16=" + bytes[1] + " fp32=" + bytes[0]);
+        assertEquals(bytes[1], bytes[2]);
+    }
+
     @Test
     void sixteenBitWeightsFollowMasterUpdatesBetweenSteps() {
         SplittableRandom rng = new SplittableRandom(9);
