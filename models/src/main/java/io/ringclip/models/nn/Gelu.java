@@ -2,6 +2,7 @@ package io.ringclip.models.nn;
 
 import io.ringclip.models.tensor.Parallel;
 import io.ringclip.models.tensor.SavedActivation;
+import io.ringclip.models.kernels.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -100,7 +101,7 @@ public final class Gelu {
                 FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
                 FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                         .fma(t, FloatVector.broadcast(S, A1)).mul(t);
-                FloatVector expZ2 = a.mul(a).neg().lanewise(VectorOperators.EXP);
+                FloatVector expZ2 = VectorMath.exp(a.mul(a).neg());
                 FloatVector r = poly.mul(expZ2).neg().add(1f);
                 FloatVector erf = r.blend(r.neg(), z.compare(VectorOperators.LT, 0f));
                 FloatVector cdf = erf.add(1f).mul(0.5f);
@@ -150,7 +151,7 @@ public final class Gelu {
         for (int upper = S.loopBound(len); i < upper; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             FloatVector cdf = erfVector(v.mul(INV_SQRT2)).add(1f).mul(0.5f);
-            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
             FloatVector g = FloatVector.fromArray(S, dy, off + i).mul(v.fma(pdf, cdf));
             if (accumulate) {
                 g = g.add(FloatVector.fromArray(S, dx, off + i));
@@ -171,7 +172,7 @@ public final class Gelu {
         FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
         FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                 .fma(t, FloatVector.broadcast(S, A1)).mul(t);
-        FloatVector r = poly.mul(a.mul(a).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+        FloatVector r = poly.mul(VectorMath.exp(a.mul(a).neg())).neg().add(1f);
         VectorMask<Float> negative = z.compare(VectorOperators.LT, 0f);
         return r.blend(r.neg(), negative);
     }

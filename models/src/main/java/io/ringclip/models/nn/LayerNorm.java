@@ -1,6 +1,7 @@
 package io.ringclip.models.nn;
 
 import io.ringclip.models.tensor.Parallel;
+import io.ringclip.models.kernels.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,7 +38,7 @@ public final class LayerNorm {
                 for (; j < upper; j += S.length()) {
                     acc = acc.add(FloatVector.fromArray(S, x, o + j));
                 }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = VectorMath.sum(acc);
                 for (; j < c; j++) {
                     sum += x[o + j];
                 }
@@ -48,7 +49,7 @@ public final class LayerNorm {
                     FloatVector d = FloatVector.fromArray(S, x, o + j).sub(vm);
                     acc = d.fma(d, acc);
                 }
-                float sq = acc.reduceLanes(VectorOperators.ADD);
+                float sq = VectorMath.sum(acc);
                 for (; j < c; j++) {
                     float d = x[o + j] - m;
                     sq += d * d;
@@ -113,8 +114,8 @@ public final class LayerNorm {
                     d.fma(xh, FloatVector.fromArray(S, acc, j)).intoArray(acc, j);
                     d.add(FloatVector.fromArray(S, acc, c + j)).intoArray(acc, c + j);
                 }
-                float sumG = vSumG.reduceLanes(VectorOperators.ADD);
-                float sumGX = vSumGX.reduceLanes(VectorOperators.ADD);
+                float sumG = VectorMath.sum(vSumG);
+                float sumGX = VectorMath.sum(vSumGX);
                 for (; j < c; j++) {
                     float xh = (x[o + j] - m) * rs;
                     float g = dy[o + j] * gamma[gOff + j];

@@ -1,5 +1,6 @@
 package io.ringclip.models.nn;
 
+import io.ringclip.models.kernels.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -8,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API loops over one row of attention scores (a few dozen floats), used by
  * {@link FlashAttention}. Scalar {@code Math.exp} over the T×T scores of every head was most of
  * attention's time outside its GEMMs (~2 500 exps per 50-token head, forward and again in backward);
- * {@code VectorOperators.EXP} does 16 at a time. The plain {@link Attention}, with scalar loops, is
+ * {@link VectorMath#exp} does 16 at a time (tier-independent, unlike {@code VectorOperators.EXP}). The plain {@link Attention}, with scalar loops, is
  * the reference that AttentionParityTest compares against.
  */
 final class RowVectors {
@@ -44,11 +45,11 @@ final class RowVectors {
             FloatVector vShift = FloatVector.broadcast(S, shift);
             FloatVector acc = FloatVector.zero(S);
             for (; j < upper; j += S.length()) {
-                FloatVector e = FloatVector.fromArray(S, x, off + j).mul(scale).sub(vShift).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + j).mul(scale).sub(vShift));
                 e.intoArray(x, off + j);
                 acc = acc.add(e);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sum(acc);
         }
         for (; j < n; j++) {
             float e = (float) Math.exp(x[off + j] * scale - shift);
@@ -68,7 +69,7 @@ final class RowVectors {
             for (; j < upper; j += S.length()) {
                 acc = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sum(acc);
         }
         for (; j < n; j++) {
             sum += a[ao + j] * b[bo + j];
