@@ -26,9 +26,22 @@ public final class VectorMath {
      * i XOR h for h = length/2, ..., 1, then lane 0. Equal to {@link #sumReference} bit for bit.
      */
     public static float sum(FloatVector v) {
-        VectorShuffle<Float>[] butterfly = Butterflies.of(v.species());
-        for (VectorShuffle<Float> swap : butterfly) {
-            v = v.add(v.rearrange(swap));
+        if (v.species() != PREFERRED || PREFERRED.length() > 16) {
+            return sumReference(v.toArray());
+        }
+        // each step is guarded by the (constant) lane count; the shuffles are constants, so C2
+        // emits a permute + add per step (a shuffle read from an array is not, and is boxed)
+        if (PREFERRED.length() >= 16) {
+            v = v.add(v.rearrange(SWAP_8));
+        }
+        if (PREFERRED.length() >= 8) {
+            v = v.add(v.rearrange(SWAP_4));
+        }
+        if (PREFERRED.length() >= 4) {
+            v = v.add(v.rearrange(SWAP_2));
+        }
+        if (PREFERRED.length() >= 2) {
+            v = v.add(v.rearrange(SWAP_1));
         }
         return v.lane(0);
     }
@@ -116,23 +129,14 @@ public final class VectorMath {
         return p * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((ni - half + 127) << 23);
     }
 
-    /** The butterfly shuffles of a species, built once. */
-    private static final class Butterflies {
-        private static final VectorShuffle<Float>[] PREFERRED = build(FloatVector.SPECIES_PREFERRED);
+    private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
+    private static final VectorShuffle<Float> SWAP_8 = swap(8);
+    private static final VectorShuffle<Float> SWAP_4 = swap(4);
+    private static final VectorShuffle<Float> SWAP_2 = swap(2);
+    private static final VectorShuffle<Float> SWAP_1 = swap(1);
 
-        static VectorShuffle<Float>[] of(VectorSpecies<Float> s) {
-            return s == FloatVector.SPECIES_PREFERRED ? PREFERRED : build(s);
-        }
-
-        @SuppressWarnings("unchecked")
-        private static VectorShuffle<Float>[] build(VectorSpecies<Float> s) {
-            int steps = Integer.numberOfTrailingZeros(s.length());
-            VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
-            for (int k = 0, h = s.length() / 2; h >= 1; k++, h /= 2) {
-                int distance = h;
-                shuffles[k] = VectorShuffle.fromOp(s, i -> i ^ distance);
-            }
-            return shuffles;
-        }
+    /** Lane i takes lane i XOR distance (identity where the species has too few lanes; never used then). */
+    private static VectorShuffle<Float> swap(int distance) {
+        return VectorShuffle.fromOp(PREFERRED, i -> distance < PREFERRED.length() ? i ^ distance : i);
     }
 }
