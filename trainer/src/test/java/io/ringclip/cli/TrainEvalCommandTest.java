@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringclip.models.model.ModelConfig;
 import io.ringclip.trainer.config.LossType;
-import io.ringclip.trainer.config.Precision;
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.config.TrainConfig;
 import io.ringclip.trainer.loop.SimulationRun;
 import java.io.ByteArrayOutputStream;

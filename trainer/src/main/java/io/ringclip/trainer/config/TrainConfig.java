@@ -1,5 +1,6 @@
 package io.ringclip.trainer.config;
 
+import io.ringclip.models.tensor.Precision;
 import java.util.Locale;
 
 /**

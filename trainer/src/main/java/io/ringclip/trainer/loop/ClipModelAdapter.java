@@ -4,7 +4,7 @@ import io.ringclip.models.model.ClipModel;
 import io.ringclip.models.model.ForwardOptions;
 import io.ringclip.models.model.ForwardPass;
 import io.ringclip.models.tensor.ParameterView;
-import io.ringclip.trainer.config.Precision;
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.optim.ParamSpan;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class ClipModelAdapter implements TrainableModel {
     public Forward forward(StepInput batch, Precision precision, double patchDropout, boolean lockImage,
                            RandomGenerator rng) {
         ForwardOptions opts = ForwardOptions.defaults()
-                .withPrecision(io.ringclip.models.tensor.Precision.valueOf(precision.name()))
+                .withPrecision(precision)
                 .withPatchDropout(patchDropout)
                 .withLockImage(lockImage)
                 .withRng(rng)

@@ -1,5 +1,6 @@
 package io.ringclip.trainer.loop;
 
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.amp.GradientMath;
 import io.ringclip.trainer.amp.LossScaler;
 import io.ringclip.trainer.config.LossType;
@@ -65,7 +66,7 @@ public final class TrainStep {
                 model.grads(), overlap);
         this.optimizer = new AdamW(groups, model.params().length, config.beta1(), config.beta2(), config.eps(),
                 config.weightDecay());
-        this.scaler = new LossScaler(config.precision().needsLossScaling());
+        this.scaler = new LossScaler(config.precision() == Precision.FP16); // bf16 has fp32's exponent range: no scaling
         this.schedule = new LrSchedule(config.lr(), config.warmupSteps(), config.steps());
         this.logitScaleOffset = offsetOf(model.spans(), "logit_scale");
         this.logitBiasOffset = config.loss() == LossType.SIGLIP ? offsetOf(model.spans(), "logit_bias") : -1;

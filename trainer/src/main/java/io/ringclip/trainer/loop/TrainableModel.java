@@ -1,6 +1,6 @@
 package io.ringclip.trainer.loop;
 
-import io.ringclip.trainer.config.Precision;
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.optim.ParamSpan;
 import java.util.List;
 import java.util.random.RandomGenerator;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.ringclip.models.tokenizer.BpeTrainer;
 import io.ringclip.models.tokenizer.BpeTokenizer;
 import io.ringclip.trainer.config.LossType;
-import io.ringclip.trainer.config.Precision;
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.config.TrainConfig;
 import io.ringclip.trainer.data.LoaderPosition;
 import io.ringclip.trainer.loop.TrainStep;

@@ -1,5 +1,6 @@
 package io.ringclip.trainer.config;
 
+import io.ringclip.models.tensor.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

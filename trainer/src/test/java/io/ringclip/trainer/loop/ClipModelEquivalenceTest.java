@@ -8,7 +8,7 @@ import io.ringclip.models.model.ClipModel;
 import io.ringclip.models.model.LossKind;
 import io.ringclip.models.model.ModelConfig;
 import io.ringclip.trainer.config.LossType;
-import io.ringclip.trainer.config.Precision;
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.config.TrainConfig;
 import io.ringclip.trainer.dist.ContrastiveLoss;
 import io.ringclip.trainer.dist.DistributedClipLoss;

@@ -1,6 +1,6 @@
 package io.ringclip.trainer.testing;
 
-import io.ringclip.trainer.config.Precision;
+import io.ringclip.models.tensor.Precision;
 import io.ringclip.trainer.loop.StepInput;
 import io.ringclip.trainer.loop.TrainableModel;
 import io.ringclip.trainer.optim.ParamSpan;
