@@ -38,7 +38,9 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed ops per warm-up round, after one checked op (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--warmup-seconds", defaultValue = "1",
+    // 3 s: C2 is still compiling Netty's read/write path several seconds into a run on 2 cores
+    // (BENCHMARKS, Collectives), so 1 s measured the JIT more than the ring
+    @Option(names = "--warmup-seconds", defaultValue = "3",
             description = "Keep warming up (JIT) for at least this long per size (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
