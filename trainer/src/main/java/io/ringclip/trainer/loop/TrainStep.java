@@ -53,7 +53,7 @@ public final class TrainStep {
     private final int logitBiasOffset;
     private volatile Runnable afterBackwardHook = () -> { };
 
-    public TrainStep(TrainConfig config, TrainableModel model, WorkerComm comm, boolean overlap) {
+    public TrainStep(TrainConfig config, TrainableModel model, WorkerComm comm) {
         this.config = config;
         this.model = model;
         this.comm = comm;
@@ -63,7 +63,7 @@ public final class TrainStep {
         this.trainable.addAll(groups.undecayed());
         this.trainable.sort(java.util.Comparator.comparingInt(ParamSpan::offset));
         this.sync = new BucketedGradientSync(BucketPlan.of(trainable, config.bucketElements()), comm,
-                model.grads(), overlap);
+                model.grads(), config.overlap());
         this.optimizer = new AdamW(groups, model.params().length, config.beta1(), config.beta2(), config.eps(),
                 config.weightDecay());
         this.scaler = new LossScaler(config.precision() == Precision.FP16); // bf16 has fp32's exponent range: no scaling

@@ -78,7 +78,7 @@ public final class Worker implements Callable<Worker.Outcome> {
         LossKind kind = LossKind.valueOf(cfg.loss().name());
         ClipModel model = ClipModel.create(modelCfg, kind, cfg.seed());
         ClipModelAdapter adapter = new ClipModelAdapter(model, gemmThreads);
-        TrainStep step = new TrainStep(cfg, adapter, comm, cfg.overlap());
+        TrainStep step = new TrainStep(cfg, adapter, comm);
 
         int startStep = 0;
         LoaderPosition position = LoaderPosition.START;

@@ -48,7 +48,7 @@ class TrainingCheckpointTest {
         BpeTokenizer tok = BpeTrainer.train(List.of("a red circle", "a blue square"), 530);
         List<float[]> straight = LocalComms.runRanks(2, comm -> {
             LinearTowersModel m = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
-            TrainStep step = new TrainStep(config(loss, precision, out.resolve("a")), m, comm, true);
+            TrainStep step = new TrainStep(config(loss, precision, out.resolve("a")), m, comm);
             for (int s = 0; s < 2 * K; s++) {
                 run(step, s, comm.rank());
             }
@@ -59,7 +59,7 @@ class TrainingCheckpointTest {
         LocalComms.runRanks(2, comm -> {
             LinearTowersModel m = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
             TrainConfig cfg = config(loss, precision, run);
-            TrainStep step = new TrainStep(cfg, m, comm, true);
+            TrainStep step = new TrainStep(cfg, m, comm);
             for (int s = 0; s < K; s++) {
                 run(step, s, comm.rank());
             }
@@ -76,7 +76,7 @@ class TrainingCheckpointTest {
         });
         List<float[]> resumed = LocalComms.runRanks(2, comm -> {
             LinearTowersModel m = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 99); // other init: must be overwritten
-            TrainStep step = new TrainStep(config(loss, precision, run), m, comm, true);
+            TrainStep step = new TrainStep(config(loss, precision, run), m, comm);
             TrainingCheckpoint.Restored r;
             try {
                 r = TrainingCheckpoint.load(layout.resolveResume("latest"), m.params(), m.spans(), step.optimizer(), step.scaler());

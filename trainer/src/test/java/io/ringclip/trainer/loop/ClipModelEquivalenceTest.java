@@ -109,7 +109,7 @@ class ClipModelEquivalenceTest {
             // fp16 step (which advances the schedule) does not change the following updates' LR.
             TrainConfig cfg = TrainConfig.builder().loss(loss).precision(precision).batchPerWorker(b).steps(1000)
                     .warmupSteps(0).lr(1e-3).outDir("unused").build();
-            TrainStep step = new TrainStep(cfg, m, comm, true);
+            TrainStep step = new TrainStep(cfg, m, comm);
             double[] out = new double[steps];
             // Batch k feeds the k-th applied update: an fp16 overflow skips the update (and halves the
             // scale), so the retry sees the same parameters and the same batch.
@@ -133,7 +133,7 @@ class ClipModelEquivalenceTest {
             ClipModelAdapter m = new ClipModelAdapter(ClipModel.create(SMALL, LossKind.valueOf(loss.name()), 7), 1);
             TrainConfig cfg = TrainConfig.builder().loss(loss).batchPerWorker(b).steps(steps).warmupSteps(1).lr(1e-3)
                     .bucketMb(0.01).outDir("unused").build();
-            TrainStep step = new TrainStep(cfg, m, comm, true);
+            TrainStep step = new TrainStep(cfg, m, comm);
             for (int s = 0; s < steps; s++) {
                 StepInput g = batch(s * nb, nb);
                 StepInput mine = slice(g, comm.rank() * b, b);

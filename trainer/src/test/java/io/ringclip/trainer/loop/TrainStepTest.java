@@ -46,7 +46,7 @@ class TrainStepTest {
         int b = globalBatch / world;
         return LocalComms.runRanks(world, wire, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
-            TrainStep step = new TrainStep(config(loss, Precision.FP32, b, bucketMb), model, comm, true);
+            TrainStep step = new TrainStep(config(loss, Precision.FP32, b, bucketMb), model, comm);
             for (int s = 0; s < STEPS; s++) {
                 int from = s * globalBatch + comm.rank() * b;
                 StepResult r = step.run(s, () -> LinearTowersModel.batch(from, b, PIXELS, TOKENS, VOCAB));
@@ -78,7 +78,7 @@ class TrainStepTest {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, loss == LossType.SIGLIP, 5);
             // no overlap: the overflow is injected after backward, when overlapped buckets could already
             // have been read by the allreduce (and its result would then overwrite the injected inf)
-            TrainStep step = new TrainStep(config(loss, Precision.FP16, 4, 4), model, comm, false);
+            TrainStep step = new TrainStep(config(loss, Precision.FP16, 4, 4).toBuilder().overlap(false).build(), model, comm);
             float[] before = model.params().clone();
             if (comm.rank() == 1) {
                 step.afterBackward(() -> model.grads()[7] = Float.POSITIVE_INFINITY);
@@ -120,14 +120,14 @@ class TrainStepTest {
     void shouldAverageGradientsOverAccumulationSteps() {
         List<float[]> once = LocalComms.runRanks(2, comm -> {
             LinearTowersModel m = new LinearTowersModel(PIXELS, VOCAB, E, false, 5);
-            TrainStep step = new TrainStep(config(LossType.CLIP, Precision.FP32, 4, 4), m, comm, true);
+            TrainStep step = new TrainStep(config(LossType.CLIP, Precision.FP32, 4, 4), m, comm);
             step.run(0, () -> LinearTowersModel.batch(comm.rank() * 4, 4, PIXELS, TOKENS, VOCAB));
             return m.params().clone();
         });
         List<float[]> twice = LocalComms.runRanks(2, comm -> {
             LinearTowersModel m = new LinearTowersModel(PIXELS, VOCAB, E, false, 5);
             TrainConfig cfg = config(LossType.CLIP, Precision.FP32, 4, 4).toBuilder().accumSteps(2).build();
-            TrainStep step = new TrainStep(cfg, m, comm, true);
+            TrainStep step = new TrainStep(cfg, m, comm);
             StepResult r = step.run(0, () -> LinearTowersModel.batch(comm.rank() * 4, 4, PIXELS, TOKENS, VOCAB));
             assertEquals(16, r.samples());
             return m.params().clone();
@@ -141,7 +141,7 @@ class TrainStepTest {
             LinearTowersModel m = new LinearTowersModel(PIXELS, VOCAB, E, false, 5);
             float[] before = m.params().clone();
             TrainConfig cfg = config(LossType.CLIP, Precision.FP32, 4, 4).toBuilder().lockImage(true).build();
-            TrainStep step = new TrainStep(cfg, m, comm, true);
+            TrainStep step = new TrainStep(cfg, m, comm);
             for (int s = 0; s < 2; s++) {
                 int from = s * 8 + comm.rank() * 4;
                 step.run(s, () -> LinearTowersModel.batch(from, 4, PIXELS, TOKENS, VOCAB));
@@ -164,8 +164,8 @@ class TrainStepTest {
     private static List<float[]> trainTwoRanks(boolean overlap) {
         return LocalComms.runRanks(2, comm -> {
             LinearTowersModel model = new LinearTowersModel(PIXELS, VOCAB, E, false, 5);
-            TrainStep step = new TrainStep(config(LossType.CLIP, Precision.FP32, 4, 64.0 * 4 / (1024 * 1024)),
-                    model, comm, overlap);
+            TrainStep step = new TrainStep(config(LossType.CLIP, Precision.FP32, 4, 64.0 * 4 / (1024 * 1024))
+                    .toBuilder().overlap(overlap).build(), model, comm);
             for (int s = 0; s < 2; s++) {
                 int from = s * 8 + comm.rank() * 4;
                 step.run(s, () -> LinearTowersModel.batch(from, 4, PIXELS, TOKENS, VOCAB));
