@@ -44,17 +44,7 @@ public final class WireReduce {
      */
     public void reduceInto(WireFormat wire, ReduceOp op, ByteBuffer wireIn, float[] x, int xOffset, ByteBuffer wireOut,
             int length) {
-        boolean fp32 = wire == WireFormat.FP32;
-        FloatBuffer inFloats = fp32 ? wireIn.asFloatBuffer() : null;
-        ShortBuffer inShorts = fp32 ? null : wireIn.asShortBuffer();
-        FloatBuffer outFloats = fp32 ? wireOut.asFloatBuffer() : null;
-        ShortBuffer outShorts = fp32 ? null : wireOut.asShortBuffer();
-        for (int done = 0; done < length; done += TILE_ELEMENTS) {
-            int n = Math.min(TILE_ELEMENTS, length - done);
-            decodeTile(wire, inFloats, inShorts, done, n);
-            op.accumulate(tile, 0, x, xOffset + done, n);
-            encodeTile(wire, outFloats, outShorts, done, n);
-        }
+        reduceTiles(wire, op, wireIn, x, xOffset, wireOut, length, false, 0);
     }
 
     /**
@@ -66,6 +56,15 @@ public final class WireReduce {
      */
     public void reduceFinishInto(WireFormat wire, ReduceOp op, ByteBuffer wireIn, float[] x, int xOffset,
             ByteBuffer wireOut, int length, int worldSize) {
+        reduceTiles(wire, op, wireIn, x, xOffset, wireOut, length, true, worldSize);
+    }
+
+    /**
+     * The tile loop of {@link #reduceInto} and, with {@code finishAndStore}, {@link #reduceFinishInto}
+     * (each reduced tile is also finished for {@code worldSize}, rounded and stored back into x).
+     */
+    private void reduceTiles(WireFormat wire, ReduceOp op, ByteBuffer wireIn, float[] x, int xOffset,
+            ByteBuffer wireOut, int length, boolean finishAndStore, int worldSize) {
         boolean fp32 = wire == WireFormat.FP32;
         FloatBuffer inFloats = fp32 ? wireIn.asFloatBuffer() : null;
         ShortBuffer inShorts = fp32 ? null : wireIn.asShortBuffer();
@@ -75,9 +74,11 @@ public final class WireReduce {
             int n = Math.min(TILE_ELEMENTS, length - done);
             decodeTile(wire, inFloats, inShorts, done, n);
             op.accumulate(tile, 0, x, xOffset + done, n);
-            op.finish(tile, 0, n, worldSize);
-            WireCodec.quantize(wire, tile, 0, n);
-            System.arraycopy(tile, 0, x, xOffset + done, n);
+            if (finishAndStore) {
+                op.finish(tile, 0, n, worldSize);
+                WireCodec.quantize(wire, tile, 0, n);
+                System.arraycopy(tile, 0, x, xOffset + done, n);
+            }
             encodeTile(wire, outFloats, outShorts, done, n);
         }
     }
