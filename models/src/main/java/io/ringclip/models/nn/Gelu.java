@@ -53,12 +53,22 @@ public final class Gelu {
             forward(y, full, n, threads);
             return;
         }
+        inDecodedBlocks(x, n, threads, (block, at, len) -> forwardSpan(y, block, 0, at, len));
+    }
+
+    /** Work on elements [at, at + len) of a saved activation, decoded into {@code block[0, len)}. */
+    private interface DecodedBlockBody {
+        void run(float[] block, int at, int len);
+    }
+
+    /** Runs {@code body} over x[0, n) in {@link #DECODE_BLOCK}-element pieces, each thread decoding into its own block. */
+    private static void inDecodedBlocks(SavedActivation x, int n, int threads, DecodedBlockBody body) {
         Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
             float[] block = new float[DECODE_BLOCK];
             for (int i = s; i < e; i += DECODE_BLOCK) {
                 int len = Math.min(DECODE_BLOCK, e - i);
                 x.decode(i, len, block, 0);
-                forwardSpan(y, block, 0, i, len);
+                body.run(block, i, len);
             }
         });
     }
@@ -75,14 +85,7 @@ public final class Gelu {
             backward(dx, accumulate, dy, full, n, threads);
             return;
         }
-        Parallel.forRange(n, n < 65_536 ? 1 : threads, (s, e, w) -> {
-            float[] block = new float[DECODE_BLOCK];
-            for (int i = s; i < e; i += DECODE_BLOCK) {
-                int len = Math.min(DECODE_BLOCK, e - i);
-                x.decode(i, len, block, 0);
-                backwardSpan(dx, accumulate, dy, block, 0, i, len);
-            }
-        });
+        inDecodedBlocks(x, n, threads, (block, at, len) -> backwardSpan(dx, accumulate, dy, block, 0, at, len));
     }
 
     /**
