@@ -1,5 +1,6 @@
 package io.ringclip.trainer.cluster;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.ringclip.comm.CommConfig;
 import io.ringclip.comm.transport.netty.NettyCommunicators;
@@ -188,7 +189,8 @@ public final class ClusterWorker {
     private record FinalProgress(long step, double loss, double samplesPerSecond) {}
 
     /**
-     * Retries while the coordinator is unreachable (e.g. restarting); the job's end arrives on the
+     * Retries while the coordinator is unreachable (e.g. restarting); gives up at once when it refuses
+     * because the job is no longer active (FAILED_PRECONDITION). The job's end arrives on the
      * assignment stream. The final progress goes first: reports dropped while a restarted
      * coordinator was down would otherwise leave the finished job at an old step.
      */
@@ -201,6 +203,12 @@ public final class ClusterWorker {
                 client.reportResult(true, summary);
                 return;
             } catch (StatusRuntimeException | IllegalStateException e) {
+                if (e instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+                    // not transient: the job is no longer active (e.g. another rank 0 of a later generation
+                    // already finished it). Its end, or a new generation to report in, arrives on the assignment stream.
+                    log.accept("result not accepted, waiting for the job's end: " + e.getMessage());
+                    return;
+                }
                 if (System.nanoTime() - deadlineNs > 0) {
                     throw new IllegalStateException("could not report the job's result: " + e.getMessage(), e);
                 }
