@@ -41,7 +41,7 @@ public abstract class BenchCollectiveCommand implements Callable<Integer> {
     // 3 s: C2 is still compiling Netty's read/write path several seconds into a run on 2 cores
     // (BENCHMARKS, Collectives), so 1 s measured the JIT more than the ring
     @Option(names = "--warmup-seconds", defaultValue = "3",
-            description = "Keep warming up (JIT) for at least this long per size (default: ${DEFAULT-VALUE}).")
+            description = "Warm up at least this long per size, and on until the JIT stops compiling (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--min-iters", defaultValue = "5", description = "Fewest timed ops per size (default: ${DEFAULT-VALUE}).")

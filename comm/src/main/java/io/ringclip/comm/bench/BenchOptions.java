@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param mode PROCESS: one JVM per rank on loopback; THREAD: ranks as threads in this JVM
  * @param wire element type on the wire
  * @param warmup untimed ops per size (the first one is checked); repeated in rounds until
- *     {@code warmupSeconds} have passed, so the JIT has compiled the hot path before timing
+ *     {@code warmupSeconds} have passed and the JIT has stopped compiling, so timing sees compiled code
  * @param warmupSeconds minimum warm-up time per size
  * @param minIters fewest timed ops per size
  * @param maxIters most timed ops per size

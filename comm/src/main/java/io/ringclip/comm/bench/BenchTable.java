@@ -20,14 +20,14 @@ public final class BenchTable {
                 o.wire().name().toLowerCase(Locale.ROOT), o.segmentBytes() / 1024,
                 o.opThreadRing() ? "op-thread" : "arrival-driven");
         out.printf(Locale.ROOT, "# time = median (p50) and p99 over iterations of the slowest rank; GB/s = 1e9 B/s; "
-                + "busbw = algbw x %s%n", o.op().cliName().equals("allreduce") ? "2(n-1)/n" : "(n-1)/n");
-        out.printf(Locale.ROOT, "#%14s %12s %13s %13s %12s %12s %7s%n",
-                "size(B)", "count(elts)", "time_p50(us)", "time_p99(us)", "algbw(GB/s)", "busbw(GB/s)", "iters");
+                + "busbw = algbw x %s; cpu = CPU ms per op, all ranks' processes (every thread, JIT and GC too)%n", o.op().cliName().equals("allreduce") ? "2(n-1)/n" : "(n-1)/n");
+        out.printf(Locale.ROOT, "#%14s %12s %13s %13s %12s %12s %7s %9s%n",
+                "size(B)", "count(elts)", "time_p50(us)", "time_p99(us)", "algbw(GB/s)", "busbw(GB/s)", "iters", "cpu(ms)");
     }
 
     public static void printRow(PrintStream out, BenchResult r) {
-        out.printf(Locale.ROOT, "%15d %12d %13.1f %13.1f %12.3f %12.3f %7d%n", r.sizeBytes(), r.sizeBytes() / 4,
-                r.timeP50Us(), r.timeP99Us(), r.algbwGBps(), r.busbwGBps(), r.iterations());
+        out.printf(Locale.ROOT, "%15d %12d %13.1f %13.1f %12.3f %12.3f %7d %9.2f%n", r.sizeBytes(), r.sizeBytes() / 4,
+                r.timeP50Us(), r.timeP99Us(), r.algbwGBps(), r.busbwGBps(), r.iterations(), r.cpuMsPerOp());
         out.flush();
     }
 

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * One rank of a PROCESS-mode benchmark (spawned by {@link CollectiveBench}): connects over loopback
- * TCP, runs {@link RankBenchmark}, and on rank 0 prints one {@code RESULT <csv>,<iterations>} line
+ * TCP, runs {@link RankBenchmark}, and on rank 0 prints one {@code RESULT <csv>,<iterations>,<cpu ms/op>} line
  * per size. Arguments are key=value; the job secret comes from the environment, not argv.
  */
 public final class BenchWorkerMain {
@@ -65,7 +65,7 @@ public final class BenchWorkerMain {
         try (Communicator c = NettyCommunicators.connect(o.commConfig(), membership, peers.get(rank))) {
             RankBenchmark.run(c, o, row -> {
                 if (rank == 0) {
-                    System.out.println(RESULT_PREFIX + row.csvRow() + "," + row.iterations());
+                    System.out.println(RESULT_PREFIX + row.workerRow());
                     System.out.flush();
                 }
             });

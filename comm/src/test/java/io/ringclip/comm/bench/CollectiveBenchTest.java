@@ -32,8 +32,13 @@ class CollectiveBenchTest {
                 for (BenchResult r : rows) {
                     assertTrue(r.timeP50Us() > 0 && r.timeP99Us() >= r.timeP50Us(), r.toString());
                     assertEquals(r.algbwGBps() * op.busFactor(3), r.busbwGBps(), 1e-12);
+                    assertTrue(r.cpuMsPerOp() >= 0 && Double.isFinite(r.cpuMsPerOp()), "CPU per op (the OS counts in ticks): " + r);
+                    BenchResult relayed = BenchResult.parseCsv(r.workerRow()); // a worker's line to the launcher
+                    assertEquals(r.iterations(), relayed.iterations());
+                    assertEquals(r.cpuMsPerOp(), relayed.cpuMsPerOp(), 0.01);
                 }
                 assertTrue(text.toString(StandardCharsets.UTF_8).contains("busbw(GB/s)"));
+                assertTrue(text.toString(StandardCharsets.UTF_8).contains("cpu(ms)"));
                 Path csv = dir.resolve(op.cliName() + local + ".csv");
                 BenchTable.writeCsv(csv, rows);
                 List<String> lines = Files.readAllLines(csv);
