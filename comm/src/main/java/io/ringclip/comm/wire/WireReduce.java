@@ -26,6 +26,21 @@ public final class WireReduce {
 
     private final float[] tile = new float[TILE_ELEMENTS];
     private final short[] halves = new short[TILE_ELEMENTS];
+    /** fp32 reduces take {@link Fp32VectorReduce}'s single SIMD pass; false keeps the tile loop (the reference). */
+    private final boolean vectorFp32;
+
+    /** The fast path where the JVM has the Vector API. */
+    public WireReduce() {
+        this(Fp32VectorReduce.AVAILABLE);
+    }
+
+    /** @param vectorFp32 false: fp32 through the tile loop too, the reference the SIMD pass is tested against */
+    public WireReduce(boolean vectorFp32) {
+        if (vectorFp32 && !Fp32VectorReduce.AVAILABLE) {
+            throw new IllegalStateException("the SIMD fp32 reduce needs --add-modules jdk.incubator.vector");
+        }
+        this.vectorFp32 = vectorFp32;
+    }
 
     /** {@code dst[dstOffset + i] = dst[dstOffset + i] (op) wireIn[i]} for i in [0, length). */
     public void accumulate(WireFormat wire, ReduceOp op, ByteBuffer wireIn, float[] dst, int dstOffset, int length) {
@@ -66,6 +81,10 @@ public final class WireReduce {
     private void reduceTiles(WireFormat wire, ReduceOp op, ByteBuffer wireIn, float[] x, int xOffset,
             ByteBuffer wireOut, int length, boolean finishAndStore, int worldSize) {
         boolean fp32 = wire == WireFormat.FP32;
+        if (fp32 && vectorFp32) {
+            Fp32VectorReduce.reduce(op, wireIn, x, xOffset, wireOut, length, finishAndStore, worldSize);
+            return;
+        }
         FloatBuffer inFloats = fp32 ? wireIn.asFloatBuffer() : null;
         ShortBuffer inShorts = fp32 ? null : wireIn.asShortBuffer();
         FloatBuffer outFloats = fp32 ? wireOut.asFloatBuffer() : null;
