@@ -2,7 +2,7 @@ package io.ringclip.comm.transport.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -33,6 +33,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NettyEndpoint implements AutoCloseable {
 
+    /** First, so the cache setting lands before Netty's allocator initialises. */
+    private static final ByteBufAllocator ALLOCATOR = CommBuffers.allocator();
     private static final System.Logger LOG = System.getLogger(NettyEndpoint.class.getName());
     private static final long HANDSHAKE_TIMEOUT_MS = 5_000;
 
@@ -60,7 +62,7 @@ public final class NettyEndpoint implements AutoCloseable {
                 .channel(EventLoops.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -137,7 +139,7 @@ public final class NettyEndpoint implements AutoCloseable {
                     .channel(EventLoops.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config))
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                     .handler(new ChannelInitializer<SocketChannel>() {
