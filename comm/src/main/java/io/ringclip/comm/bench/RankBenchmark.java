@@ -80,7 +80,7 @@ public final class RankBenchmark {
     private static double warmUp(Communicator c, BenchOptions o, BenchOp.Runner runner) {
         long warmStart = System.nanoTime();
         double window = Math.min(SETTLE_WINDOW_SECONDS, o.warmupSeconds());
-        List<long[]> rounds = new ArrayList<>(); // per round {end nanos, compile ms so far}; [0] is the start
+        java.util.ArrayDeque<long[]> rounds = new java.util.ArrayDeque<>(); // per round {end nanos, compile ms so far}
         rounds.add(new long[] {warmStart, CpuMeter.compileMillis()});
         float[] again = new float[1];
         double secondsPerOp;
@@ -94,10 +94,14 @@ public final class RankBenchmark {
             long compiled = CpuMeter.compileMillis();
             secondsPerOp = (now - roundStart) / 1e9 / o.warmup();
             rounds.add(new long[] {now, compiled});
-            while (rounds.size() > 2 && now - rounds.get(1)[0] >= window * 1e9) {
-                rounds.remove(0); // keep the shortest trailing window that spans `window`
+            while (rounds.size() > 2) { // keep the shortest trailing window that spans `window`
+                long[] oldest = rounds.pollFirst();
+                if (now - rounds.peekFirst()[0] < window * 1e9) {
+                    rounds.addFirst(oldest);
+                    break;
+                }
             }
-            long[] windowStart = rounds.get(0);
+            long[] windowStart = rounds.peekFirst();
             double windowSeconds = (now - windowStart[0]) / 1e9;
             boolean settled = compiled < 0 || windowSeconds >= window
                     && (compiled - windowStart[1]) / 1e3 <= SETTLED_COMPILE_SHARE * windowSeconds;
