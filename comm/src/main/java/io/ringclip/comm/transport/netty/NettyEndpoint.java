@@ -171,13 +171,15 @@ public final class NettyEndpoint implements AutoCloseable {
     }
 
     /**
-     * Reads grow up to 2 MiB (Netty's default stops at 64 KiB). A frame that lies whole inside one read
+     * Reads grow up to 1 MiB (Netty's default stops at 64 KiB). A frame that lies whole inside one read
      * is sliced out of it without a copy; one split across reads is gathered (copied) by the decoder.
-     * Measured at n=3, 16 MiB, 256 KiB segments: reads of up to 1 MiB averaged 0.8 MB and split 26% of
-     * frames; up to 4 MiB averaged 1.5 MB and split 10%.
+     * Larger reads split fewer frames (n=3, 16 MiB, 256 KiB segments: 26 % of frames with 1 MiB reads,
+     * 10 % with 4 MiB) but leave the buffer's start out of the 1 MiB L2 by the time it is decoded.
+     * CPU per op of all ranks, 2 interleaved rounds, 2 MiB vs 1 MiB reads: 64 MiB at n=3 188/231 vs
+     * 162/202 ms, n=4 300/298 vs 256/270, n=2 80/76 vs 88/82 (n=2 is well above gloo either way).
      */
     private static AdaptiveRecvByteBufAllocator receiveBuffers() {
-        return new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 2 << 20);
+        return new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20);
     }
 
     /**
