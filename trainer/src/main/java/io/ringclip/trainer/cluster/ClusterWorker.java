@@ -1,7 +1,5 @@
 package io.ringclip.trainer.cluster;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.ringclip.comm.CommConfig;
 import io.ringclip.comm.transport.netty.NettyCommunicators;
 import io.ringclip.comm.transport.netty.NettyEndpoint;
@@ -49,6 +47,9 @@ public final class ClusterWorker {
 
     /** How a finished worker ended: its training outcome (null if the job ended without it) and the job. */
     public record Result(String jobId, Worker.Outcome outcome) {}
+
+    /** Between attempts to report the result to an unreachable coordinator. */
+    private static final Duration RESULT_RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final ClusterWorkerOptions options;
     private final Function<WorkerIdentity, CoordinatorClient> clients;
@@ -161,7 +162,7 @@ public final class ClusterWorker {
     private void awaitJobEnd(CoordinatorClient client, CoordinatorRendezvous rendezvous, boolean rankZero, long generation,
             Worker.Outcome outcome, double samplesPerSecond) {
         String summary = String.format(Locale.ROOT, "steps=%d, loss=%.4f", outcome.finalStep(), outcome.lastLoss());
-        FinalProgress progress = new FinalProgress(outcome.finalStep(), outcome.lastLoss(), samplesPerSecond);
+        ResultReport.FinalProgress progress = new ResultReport.FinalProgress(outcome.finalStep(), outcome.lastLoss(), samplesPerSecond);
         long deadlineNs = System.nanoTime() + options.ringTimeout().toNanos();
         if (rankZero) {
             reportResult(client, summary, progress, deadlineNs);
@@ -185,42 +186,18 @@ public final class ClusterWorker {
         }
     }
 
-    /** The last step's progress, sent again just before the result. */
-    private record FinalProgress(long step, double loss, double samplesPerSecond) {}
-
-    /**
-     * Retries while the coordinator is unreachable (e.g. restarting); gives up at once when it refuses
-     * because the job is no longer active (FAILED_PRECONDITION). The job's end arrives on the
-     * assignment stream. The final progress goes first: reports dropped while a restarted
-     * coordinator was down would otherwise leave the finished job at an old step.
-     */
-    private void reportResult(CoordinatorClient client, String summary, FinalProgress progress, long deadlineNs) {
-        while (true) {
-            try {
-                if (Double.isFinite(progress.loss())) {
-                    client.reportProgress(progress.step(), progress.loss(), progress.samplesPerSecond(), Map.of());
-                }
-                client.reportResult(true, summary);
-                return;
-            } catch (StatusRuntimeException | IllegalStateException e) {
-                if (e instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
-                    // not transient: the job is no longer active (e.g. another rank 0 of a later generation
-                    // already finished it). Its end, or a new generation to report in, arrives on the assignment stream.
-                    log.accept("result not accepted, waiting for the job's end: " + e.getMessage());
-                    return;
-                }
-                if (System.nanoTime() - deadlineNs > 0) {
-                    throw new IllegalStateException("could not report the job's result: " + e.getMessage(), e);
-                }
-                log.accept("result report failed, retrying: " + e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted reporting the result", ie);
-                }
+    private void reportResult(CoordinatorClient client, String summary, ResultReport.FinalProgress progress, long deadlineNs) {
+        ResultReport.send(new ResultReport.Coordinator() {
+            @Override
+            public void reportProgress(long step, double loss, double samplesPerSecond) {
+                client.reportProgress(step, loss, samplesPerSecond, Map.of());
             }
-        }
+
+            @Override
+            public void reportResult(String summary) {
+                client.reportResult(true, summary);
+            }
+        }, progress, summary, deadlineNs, RESULT_RETRY_PAUSE, log);
     }
 
     private void leave(CoordinatorClient client) {
