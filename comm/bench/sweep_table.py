@@ -39,7 +39,7 @@ for key in sorted(set(gloo) & set(ours)):
     g = {r: (t, bw) for r, t, bw in gloo[key]}
     o = {r: (t, bw) for r, t, bw in ours[key]}
     rounds = sorted(set(g) & set(o))
-    ratios = [g[r][0] / o[r][0] if size < 1 << 20 and size <= 4096 else o[r][1] / g[r][1] for r in rounds]
+    ratios = [g[r][0] / o[r][0] if size <= 4096 else o[r][1] / g[r][1] for r in rounds]
     gt = statistics.median(t for t, _ in g.values()); gb = statistics.median(b for _, b in g.values())
     ot = statistics.median(t for t, _ in o.values()); ob = statistics.median(b for _, b in o.values())
     h = fp16.get(key)

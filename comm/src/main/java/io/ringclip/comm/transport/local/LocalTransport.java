@@ -1,6 +1,7 @@
 package io.ringclip.comm.transport.local;
 
 import io.ringclip.comm.transport.ArrivalDriven;
+import io.ringclip.comm.transport.ArrivalDrivenStart;
 import io.ringclip.comm.transport.Mailbox;
 import io.ringclip.comm.transport.Received;
 import io.ringclip.comm.transport.Tag;
@@ -110,25 +111,7 @@ final class LocalTransport implements Transport {
             active = op;
             early = mailbox.removeOp(op.opSeq()); // later messages of op come through deliver()
         }
-        TransportException f = mailbox.failure();
-        if (f != null) {
-            op.fail(f);
-            return;
-        }
-        try {
-            op.start();
-        } catch (RuntimeException e) {
-            failOp(op, e);
-            return;
-        }
-        for (Mailbox.Held h : early) {
-            dispatch(op, h.peer(), h.index(), h.message());
-        }
-        for (int peer = 0; peer < worldSize(); peer++) {
-            if (peer != rank && !op.finished() && mailbox.hasClosed(peer)) {
-                op.peerClosed(peer); // closed before this op started: it sends no more
-            }
-        }
+        ArrivalDrivenStart.begin(op, mailbox, early, rank, this::dispatch, e -> failOp(op, e));
     }
 
     private void dispatch(ArrivalDriven op, int from, int index, Received message) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.ringclip.comm.transport.ArrivalDriven;
+import io.ringclip.comm.transport.ArrivalDrivenStart;
 import io.ringclip.comm.transport.Mailbox;
 import io.ringclip.comm.transport.Received;
 import io.ringclip.comm.transport.Tag;
@@ -214,30 +215,10 @@ public final class NettyTransport implements Transport {
 
     private void startOnLoop(ArrivalDriven op) {
         active = op;
-        // after publishing the op: a failure recorded before this read is seen here, a later one sees the op
-        TransportException f = mailbox.failure();
-        if (f != null) {
-            op.fail(f);
-            return;
-        }
-        try {
-            op.start();
-        } catch (RuntimeException e) {
-            opFailed(op, -1, e);
-            return;
-        }
-        for (Mailbox.Held early : mailbox.removeOp(op.opSeq())) {
-            if (op.finished()) {
-                early.message().close();
-            } else {
-                dispatch(op, early.peer(), early.index(), early.message());
-            }
-        }
-        for (int peer = 0; peer < worldSize(); peer++) {
-            if (peer != rank() && !op.finished() && mailbox.hasClosed(peer)) {
-                op.peerClosed(peer); // said goodbye before this op started: it sends no more
-            }
-        }
+        // after publishing the op: a failure recorded before this read is seen by begin(), a later one
+        // sees the op; messages of op arriving from now on come through deliver() on this same loop
+        ArrivalDrivenStart.begin(op, mailbox, mailbox.removeOp(op.opSeq()), rank(), this::dispatch,
+                e -> opFailed(op, -1, e));
     }
 
     /** A DATA frame arrived from {@code peer} (event loop): to the running op if it is its, else to the mailbox. */
