@@ -61,13 +61,13 @@ public final class NettyEndpoint implements AutoCloseable {
                 .group(group)
                 .channel(EventLoops.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
                 .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         applySocketBuffers(ch, config);
+                        ch.config().setRecvByteBufAllocator(new SteeredReads(receiveBuffers()));
                         connections.add(ch);
                         ch.pipeline().addLast("handshake", new AcceptorHandshake(() -> self[0].connecting, HANDSHAKE_TIMEOUT_MS));
                     }
@@ -138,7 +138,6 @@ public final class NettyEndpoint implements AutoCloseable {
                     .group(group)
                     .channel(EventLoops.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers())
                     .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config))
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
@@ -146,6 +145,7 @@ public final class NettyEndpoint implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             applySocketBuffers(ch, config);
+                            ch.config().setRecvByteBufAllocator(new SteeredReads(receiveBuffers()));
                             connections.add(ch);
                             ch.pipeline().addLast("handshake", new DialerHandshake(transport.membership(), peer,
                                     channel -> transport.attach(peer, channel), handshake));
@@ -171,12 +171,12 @@ public final class NettyEndpoint implements AutoCloseable {
     }
 
     /**
-     * Reads grow up to 1 MiB (Netty's default stops at 64 KiB). A frame that lies whole inside one read
-     * is sliced out of it without a copy; one split across reads is gathered (copied) by the decoder.
-     * Larger reads split fewer frames (n=3, 16 MiB, 256 KiB segments: 26 % of frames with 1 MiB reads,
-     * 10 % with 4 MiB) but leave the buffer's start out of the 1 MiB L2 by the time it is decoded.
-     * CPU per op of all ranks, 2 interleaved rounds, 2 MiB vs 1 MiB reads: 64 MiB at n=3 188/231 vs
-     * 162/202 ms, n=4 300/298 vs 256/270, n=2 80/76 vs 88/82 (n=2 is well above gloo either way).
+     * Reads grow up to 1 MiB (Netty's default stops at 64 KiB), cut to whole frames by {@link
+     * SteeredReads} (3 ring frames of 256 KiB). A frame inside one read is sliced out of it; the rest of
+     * one split across reads is read straight into place. Read size after that change, n = 3, 64 MiB,
+     * CPU per op of all ranks in 2 interleaved rounds: up to 640 KiB (2 frames) 187 / 158 ms, 1 MiB
+     * 158 / 170, 2 MiB 158 / 155: within the noise, so 1 MiB stays (it won before split frames became
+     * free, when larger reads split fewer frames but left a read's start out of the 1 MiB L2).
      */
     private static AdaptiveRecvByteBufAllocator receiveBuffers() {
         return new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20);

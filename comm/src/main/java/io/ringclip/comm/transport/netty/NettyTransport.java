@@ -87,12 +87,18 @@ public final class NettyTransport implements Transport {
 
     /** Installs the frame stages on an authenticated channel and makes it the link to {@code peer}. */
     void attach(int peer, Channel channel) {
-        channel.pipeline().addLast("frames", new FrameDecoder(membership.jobIdHash(), membership.generation(), maxPayloadBytes));
+        channel.pipeline().addLast("frames", new FrameDecoder(membership.jobIdHash(), membership.generation(), maxPayloadBytes,
+                steeredReads(channel)));
         channel.pipeline().addLast("mailbox", new InboundFrameHandler(peer, this));
         channels.set(peer, channel);
         if (stopping.get()) {
             channel.close();
         }
+    }
+
+    /** The channel's read steering (installed by {@link NettyEndpoint}), or a detached one: reads stay unsteered. */
+    private static SteeredReads steeredReads(Channel channel) {
+        return channel.config().getRecvByteBufAllocator() instanceof SteeredReads reads ? reads : new SteeredReads(null);
     }
 
     @Override

@@ -11,11 +11,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.ringclip.comm.transport.TransportException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The frame codec on an {@link EmbeddedChannel}: literal bytes in, frames or a dead stream out. */
 class FrameDecoderTest {
@@ -123,6 +127,72 @@ class FrameDecoderTest {
             assertEquals(0, first.refCnt(), "first read released: cut=" + cut);
             assertEquals(0, second.refCnt(), "second read released: cut=" + cut);
         }
+    }
+
+    /**
+     * A payload split across reads is completed by the channel's next reads, steered into place (short
+     * reads included): behind its first part in the same read buffer when that has room (nothing copied,
+     * the payload is one slice of that buffer), else in a buffer of its own (only the first part copied).
+     * After the frame, reads get normal buffers again, sized in whole frames, and the next frame decodes.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {140, 1024})
+    void theRestOfASplitPayloadIsReadStraightIntoPlace(int firstReadCapacity) {
+        SteeredReads reads = new SteeredReads(new AdaptiveRecvByteBufAllocator(512, 4096, 65536));
+        FrameDecoder decoder = new FrameDecoder(JOB, GENERATION, 1024, reads);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        RecvByteBufAllocator.Handle handle = reads.newHandle();
+        PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        boolean roomInFirstRead = firstReadCapacity >= FrameHeader.BYTES + 400;
+
+        ByteBuf first = alloc.directBuffer(firstReadCapacity, firstReadCapacity);
+        FrameHeader.write(first, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 7, 4, 400);
+        for (int i = 0; i < 25; i++) {
+            first.writeFloatLE(i);
+        }
+        ch.writeInbound(first);
+        assertNull(ch.readInbound());
+
+        int next = 25;
+        for (int readSize : new int[] {120, 180}) { // a short read, then the rest
+            ByteBuf read = handle.allocate(alloc);
+            assertEquals(400 - 4 * next, read.writableBytes(), "asks for exactly the missing bytes");
+            for (int i = 0; i < readSize / 4; i++) {
+                read.writeFloatLE(next++);
+            }
+            assertTrue(reads.landedInPlace(read));
+            ch.writeInbound(read);
+        }
+        InboundFrame frame = ch.readInbound();
+        try {
+            assertEquals(4, frame.segmentIndex());
+            ByteBuffer payload = frame.payload();
+            assertEquals(400, payload.remaining());
+            for (int i = 0; i < 100; i++) {
+                assertEquals(i, payload.getFloat(4 * i), "i=" + i);
+            }
+            if (roomInFirstRead) {
+                assertEquals(first.memoryAddress() + FrameHeader.BYTES, frame.content().memoryAddress(),
+                        "the payload is a slice of the first read's buffer");
+            }
+        } finally {
+            frame.close();
+        }
+        assertEquals(roomInFirstRead ? 0 : 100, decoder.gatheredByCopy(), "bytes copied");
+
+        ByteBuf normal = handle.allocate(alloc);
+        assertFalse(reads.landedInPlace(normal));
+        assertEquals(9 * (FrameHeader.BYTES + 400), normal.writableBytes(),
+                "the allocator's 4096 bytes cut to whole frames of the last size");
+        FrameHeader.write(normal, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 7, 5, 4);
+        normal.writeFloatLE(42f);
+        ch.writeInbound(normal);
+        InboundFrame after = ch.readInbound();
+        assertEquals(5, after.segmentIndex());
+        assertEquals(42f, after.payload().getFloat(0));
+        after.close();
+        assertFalse(ch.finish());
+        assertEquals(0, first.refCnt());
     }
 
     /** A connection that closes in the middle of a payload frees what was gathered of it. */
