@@ -28,11 +28,14 @@ import java.util.concurrent.TimeoutException;
  * (r - t - 1) mod n and receives chunk (r - t - 2) mod n. A message's index on its link is its
  * position in (step, segment) order: {@code base[t] + k}. What an arrival of (t, k) does:
  * <pre>
- *   t &lt; n-2        partial sum: reduce with this rank's segment, send as (t+1, k)      (one fused pass)
- *   t = n-2        own chunk complete: fold in, finish (AVG), round to the wire, send as (t+1, k)
- *   n-1 &lt;= t &lt; 2n-3 reduced segment: store it, forward the received bytes as (t+1, k)   (no copy)
+ *   t &lt; n-2        partial sum: add this rank's segment into the received bytes, forward them as (t+1, k)
+ *   t = n-2        own chunk complete: the same, also finish (AVG), round to the wire and store it
+ *   n-1 &lt;= t &lt; 2n-3 reduced segment: store it, forward the received bytes as (t+1, k)
  *   t = 2n-3       store it
  * </pre>
+ * Reduce-scatter works in place in the received frame (one SIMD pass: load it, add, store it back)
+ * and sends that same frame on: no outgoing buffer to allocate, and the frame's cache lines, which the
+ * socket read has just written, are reused instead of write-allocating fresh ones.
  * Only step 0 has no arrival to trigger it: those segments (this rank's own data) are fed in while
  * the link to the successor has room ({@link Transport#hasRoom}), so they never pile up in memory.
  *
@@ -194,14 +197,15 @@ public final class ArrivalDrivenRingAllReduce implements ArrivalDriven {
         int lastReduceStep = n - 2;
         int lastStep = 2 * n - 3;
         if (t < lastReduceStep) {
-            send(t + 1, k, length, out -> reducer.reduceInto(wire, op, payload, data, offset, out, length));
+            reducer.reduceInto(wire, op, payload, data, offset, message.payload(), length);
+            forward(t + 1, k, length, message);
         } else if (t == lastReduceStep) {
             // fold in, finish (AVG), round as the wire will carry it (so all ranks agree bit for bit),
-            // store, and encode the next frame: one pass
-            send(t + 1, k, length, out -> reducer.reduceFinishInto(wire, op, payload, data, offset, out, length, n));
+            // store, and write the result back into the frame: one pass
+            reducer.reduceFinishInto(wire, op, payload, data, offset, message.payload(), length, n);
+            forward(t + 1, k, length, message);
         } else if (t < lastStep) {
-            transport.forward(next, new Tag(opSeq, sendBase[t + 1] + k, wire.code()), message);
-            metrics.sent(length * wire.bytesPerElement());
+            forward(t + 1, k, length, message);
             codec.decode(wire, payload, data, offset, length);
         } else {
             codec.decode(wire, payload, data, offset, length);
@@ -218,6 +222,12 @@ public final class ArrivalDrivenRingAllReduce implements ArrivalDriven {
             int length = partition.segmentLength(chunk, k);
             send(0, k, length, out -> codec.encode(wire, data, offset, length, out));
         }
+    }
+
+    /** Sends {@code message}'s bytes as they are now as step t, segment k. */
+    private void forward(int t, int k, int length, Received message) {
+        transport.forward(next, new Tag(opSeq, sendBase[t] + k, wire.code()), message);
+        metrics.sent(length * wire.bytesPerElement());
     }
 
     private void send(int t, int k, int length, java.util.function.Consumer<ByteBuffer> fill) {

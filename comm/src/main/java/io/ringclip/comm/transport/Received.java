@@ -8,7 +8,10 @@ public interface Received extends AutoCloseable {
     /** Wire dtype code from the sender's header. */
     int dtype();
 
-    /** The payload, little-endian, position 0, limit = payload length. */
+    /**
+     * A fresh view of the payload, little-endian, position 0, limit = payload length. Views share the
+     * message's own bytes: what is written through one is what {@link Transport#forward} then sends.
+     */
     ByteBuffer payload();
 
     @Override

@@ -66,8 +66,9 @@ public interface Transport extends AutoCloseable {
     void post(int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill);
 
     /**
-     * Like {@link #post}, sending {@code message}'s payload unchanged (allgather forwarding): without a
-     * copy where the transport can pass the received bytes on. The caller still owns and closes
+     * Like {@link #post}, sending {@code message}'s payload as it is now: unchanged (allgather
+     * forwarding) or with a partial sum reduced into it in place through {@link Received#payload}
+     * (reduce-scatter). Without a copy where the transport can pass the received bytes on. The caller still owns and closes
      * {@code message}; the transport keeps its own reference while it needs one.
      */
     void forward(int peer, Tag tag, Received message);

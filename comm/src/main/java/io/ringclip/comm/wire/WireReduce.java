@@ -18,7 +18,9 @@ import java.nio.ShortBuffer;
  * ReduceOp#accumulate}, {@link WireCodec#encode}) streams three segment-sized passes through L2 and
  * is kept as the reference the tests compare against.
  *
- * <p>Wire buffers are little-endian with the elements from position 0. Not thread-safe (one per op thread).
+ * <p>Wire buffers are little-endian with the elements from position 0. The output may be a view of the
+ * input's own bytes (the ring reduces in place in the received frame): every element is read before
+ * it is written, in both paths. Not thread-safe (one per op thread).
  */
 public final class WireReduce {
 

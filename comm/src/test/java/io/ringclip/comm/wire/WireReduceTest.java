@@ -70,6 +70,37 @@ class WireReduceTest {
         }
     }
 
+    /** The ring reduces into the received frame itself: output a view of the input's bytes. */
+    @ParameterizedTest
+    @EnumSource(WireFormat.class)
+    void reducingInPlaceShouldMatchReducingIntoAnotherBuffer(WireFormat wire) {
+        SplittableRandom random = new SplittableRandom(17);
+        WireCodec codec = new WireCodec();
+        for (WireReduce reducer : new WireReduce[] {new WireReduce(), new WireReduce(false)}) {
+            for (ReduceOp op : ReduceOp.values()) {
+                for (int length : LENGTHS) {
+                    for (boolean finish : new boolean[] {false, true}) {
+                        float[] x = randomFloats(random, 3 + length);
+                        float[] xInPlace = x.clone();
+                        ByteBuffer in = encoded(codec, wire, randomFloats(random, length));
+                        ByteBuffer separate = ByteBuffer.allocateDirect(in.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+                        ByteBuffer sameBytes = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                        if (finish) {
+                            reducer.reduceFinishInto(wire, op, in.duplicate().order(ByteOrder.LITTLE_ENDIAN), x, 3, separate, length, 3);
+                            reducer.reduceFinishInto(wire, op, in, xInPlace, 3, sameBytes, length, 3);
+                        } else {
+                            reducer.reduceInto(wire, op, in.duplicate().order(ByteOrder.LITTLE_ENDIAN), x, 3, separate, length);
+                            reducer.reduceInto(wire, op, in, xInPlace, 3, sameBytes, length);
+                        }
+                        String what = "wire=" + wire + ", op=" + op + ", length=" + length + ", finish=" + finish;
+                        assertArrayEquals(bytes(separate), bytes(in), what);
+                        assertArrayEquals(x, xInPlace, what);
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(WireFormat.class)
     void accumulateShouldMatchDecodeThenReduce(WireFormat wire) {

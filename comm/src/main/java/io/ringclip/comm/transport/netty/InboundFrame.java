@@ -17,7 +17,13 @@ public final class InboundFrame implements Received {
     private final int segmentIndex;
     private final ByteBuf payload;
 
+    /** @param payload one contiguous region (a slice of a read, or a gathered buffer), owned from here on */
     InboundFrame(byte kind, int dtype, long opSeq, int segmentIndex, ByteBuf payload) {
+        if (payload.nioBufferCount() != 1) {
+            payload.release();
+            throw new IllegalArgumentException("payload must be one contiguous buffer: nioBufferCount="
+                    + payload.nioBufferCount());
+        }
         this.kind = kind;
         this.dtype = dtype;
         this.opSeq = opSeq;
@@ -47,12 +53,10 @@ public final class InboundFrame implements Received {
         return payload;
     }
 
+    /** A view of the payload's own memory (writes go to the bytes {@link NettyTransport#forward} sends). */
     @Override
     public ByteBuffer payload() {
-        ByteBuffer view = payload.nioBufferCount() == 1
-                ? payload.nioBuffer()
-                : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(payload));
-        return view.order(ByteOrder.LITTLE_ENDIAN);
+        return payload.nioBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override
