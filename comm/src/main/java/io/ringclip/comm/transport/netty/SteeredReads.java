@@ -79,12 +79,10 @@ final class SteeredReads implements RecvByteBufAllocator {
     }
 
     /** Netty's adaptive handle decides how much to read and when to stop; which buffer, and its exact size, is ours. */
-    private final class SteeredHandle implements ExtendedHandle {
-
-        private final ExtendedHandle delegate;
+    private final class SteeredHandle extends DelegatingHandle implements ExtendedHandle {
 
         SteeredHandle(ExtendedHandle delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -93,7 +91,7 @@ final class SteeredReads implements RecvByteBufAllocator {
             if (steered != null) {
                 return steered;
             }
-            int size = delegate.guess();
+            int size = guess();
             if (frameBytes > 0 && frameBytes <= size) {
                 size -= size % frameBytes;
             }
@@ -101,53 +99,8 @@ final class SteeredReads implements RecvByteBufAllocator {
         }
 
         @Override
-        public int guess() {
-            return delegate.guess();
-        }
-
-        @Override
-        public void reset(ChannelConfig config) {
-            delegate.reset(config);
-        }
-
-        @Override
-        public void incMessagesRead(int numMessages) {
-            delegate.incMessagesRead(numMessages);
-        }
-
-        @Override
-        public void lastBytesRead(int bytes) {
-            delegate.lastBytesRead(bytes);
-        }
-
-        @Override
-        public int lastBytesRead() {
-            return delegate.lastBytesRead();
-        }
-
-        @Override
-        public void attemptedBytesRead(int bytes) {
-            delegate.attemptedBytesRead(bytes);
-        }
-
-        @Override
-        public int attemptedBytesRead() {
-            return delegate.attemptedBytesRead();
-        }
-
-        @Override
-        public boolean continueReading() {
-            return delegate.continueReading();
-        }
-
-        @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return delegate.continueReading(maybeMoreDataSupplier);
-        }
-
-        @Override
-        public void readComplete() {
-            delegate.readComplete();
+            return ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
         }
     }
 }
