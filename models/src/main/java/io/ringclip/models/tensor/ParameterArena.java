@@ -15,8 +15,11 @@ import java.util.Map;
  * {@code FloatVector.fromArray}) and every op in {@code io.ringclip.models.nn} run on arrays; in the
  * measurements of notes/java-performance.md the array-based 6×16 kernel reached 0.97× OpenBLAS, and a
  * segment would either cost a copy per matmul or a second code path in every kernel. The trainer
- * slices contiguous buckets of {@link #grads()} for the allreduce (it copies them into network
- * buffers anyway), and AdamW is one flat loop over the arrays. Arrays are limited to 2³¹−1 elements
+ * slices contiguous buckets of {@link #grads()} for the allreduce, and AdamW is one flat loop over
+ * the arrays. The price is on the wire: comm copies each bucket between the array and its network
+ * buffers, which a native arena would avoid. Measured upper bound of that saving (BENCHMARKS.md,
+ * "How far copy removal can go"): 12–15 % of the allreduce's CPU with 3–4 ranks on 2 cores, which
+ * would not by itself bring those cases level with gloo. Arrays are limited to 2³¹−1 elements
  * (8 GiB of fp32), far above ViT-B/16's 150 M parameters.
  *
  * <p>Layout: views in the order they were added, packed without gaps. {@link Builder} is the only way
