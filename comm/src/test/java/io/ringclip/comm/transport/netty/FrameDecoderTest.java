@@ -208,6 +208,21 @@ class FrameDecoderTest {
         assertFalse(ch.finish()); // LeakFailingExtension fails the test if the gathered buffer leaked
     }
 
+    /** The same when the payload was being completed inside its read buffer: the decoder's hold on it ends. */
+    @Test
+    void releasesAReadBufferHeldForAPayloadCompletedInPlaceWhenTheConnectionCloses() {
+        ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer(1024, 1024);
+        FrameHeader.write(in, FrameHeader.KIND_DATA, 1, JOB, GENERATION, 0, 0, 400);
+        in.writeZero(100);
+        SteeredReads reads = new SteeredReads(new AdaptiveRecvByteBufAllocator());
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(JOB, GENERATION, 1024, reads));
+        ch.writeInbound(in);
+        assertNull(ch.readInbound());
+        assertEquals(1, in.refCnt(), "held by the decoder: the rest of the payload is to be read behind it");
+        assertFalse(ch.finish());
+        assertEquals(0, in.refCnt(), "released with the connection");
+    }
+
     @Test
     void rejectsBadMagicAndThenIgnoresTheRestOfTheStream() {
         EmbeddedChannel ch = decoder();
