@@ -53,7 +53,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     /** A decoder whose reads are not steered (split payloads are completed by copying), e.g. on an {@code EmbeddedChannel}. */
     public FrameDecoder(long jobIdHash, long generation, int maxPayloadBytes) {
-        this(jobIdHash, generation, maxPayloadBytes, new SteeredReads(null));
+        this(jobIdHash, generation, maxPayloadBytes, SteeredReads.detached());
     }
 
     /** @param reads the channel's receive-buffer allocator, which this decoder steers */

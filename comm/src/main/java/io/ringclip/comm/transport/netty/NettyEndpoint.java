@@ -66,8 +66,7 @@ public final class NettyEndpoint implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        applySocketBuffers(ch, config);
-                        ch.config().setRecvByteBufAllocator(new SteeredReads(receiveBuffers()));
+                        configureSocket(ch, config);
                         connections.add(ch);
                         ch.pipeline().addLast("handshake", new AcceptorHandshake(() -> self[0].connecting, HANDSHAKE_TIMEOUT_MS));
                     }
@@ -144,8 +143,7 @@ public final class NettyEndpoint implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            applySocketBuffers(ch, config);
-                            ch.config().setRecvByteBufAllocator(new SteeredReads(receiveBuffers()));
+                            configureSocket(ch, config);
                             connections.add(ch);
                             ch.pipeline().addLast("handshake", new DialerHandshake(transport.membership(), peer,
                                     channel -> transport.attach(peer, channel), handshake));
@@ -192,7 +190,9 @@ public final class NettyEndpoint implements AutoCloseable {
         return new WriteBufferWaterMark(low, 2 * low);
     }
 
-    private static void applySocketBuffers(SocketChannel ch, CommConfig config) {
+    /** Per connection, accepted or dialled: its own read steering, and socket buffers if configured. */
+    private static void configureSocket(SocketChannel ch, CommConfig config) {
+        ch.config().setRecvByteBufAllocator(new SteeredReads(receiveBuffers()));
         if (config.socketBufferBytes() > 0) {
             ch.config().setSendBufferSize(config.socketBufferBytes());
             ch.config().setReceiveBufferSize(config.socketBufferBytes());

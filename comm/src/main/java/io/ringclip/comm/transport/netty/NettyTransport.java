@@ -98,7 +98,7 @@ public final class NettyTransport implements Transport {
 
     /** The channel's read steering (installed by {@link NettyEndpoint}), or a detached one: reads stay unsteered. */
     private static SteeredReads steeredReads(Channel channel) {
-        return channel.config().getRecvByteBufAllocator() instanceof SteeredReads reads ? reads : new SteeredReads(null);
+        return channel.config().getRecvByteBufAllocator() instanceof SteeredReads reads ? reads : SteeredReads.detached();
     }
 
     @Override

@@ -40,6 +40,11 @@ final class SteeredReads implements RecvByteBufAllocator {
         this.normal = normal;
     }
 
+    /** One that no channel reads through (never install it): a decoder using it completes split payloads by copying. */
+    static SteeredReads detached() {
+        return new SteeredReads(null);
+    }
+
     /** Until {@link #stop}, reads fill {@code target} from its writer index up to {@code end}. */
     void steerInto(ByteBuf target, int end) {
         if (end > target.capacity()) {
