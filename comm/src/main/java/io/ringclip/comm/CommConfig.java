@@ -2,6 +2,8 @@ package io.ringclip.comm;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,6 +26,9 @@ import java.util.Objects;
  * @param arrivalDriven ring allreduce runs on the transport's delivery thread, reducing and forwarding
  *     each segment as it arrives ({@link io.ringclip.comm.algorithm.ArrivalDrivenRingAllReduce}), where the
  *     transport supports it; false runs the op-thread ring (the reference path), as do transports that cannot
+ * @param shmDir a tmpfs directory for shared-memory payload lanes between ring neighbours on the same
+ *     host ({@code io.ringclip.comm.transport.netty.ShmLane}); null keeps every payload on TCP. A link
+ *     whose peer cannot map the lane file (another host or container) stays on TCP by itself.
  */
 public record CommConfig(
         Duration opTimeout,
@@ -34,10 +39,12 @@ public record CommConfig(
         int ioThreads,
         int socketBufferBytes,
         MeterRegistry meterRegistry,
-        boolean arrivalDriven) {
+        boolean arrivalDriven,
+        Path shmDir) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
     public static final int DEFAULT_SMALL_MESSAGE_THRESHOLD_BYTES = 32 * 1024;
+    public static final String SHM_DIR_PROPERTY = "ringclip.comm.shm.dir";
 
     public CommConfig {
         Objects.requireNonNull(opTimeout, "opTimeout");
@@ -71,52 +78,70 @@ public record CommConfig(
 
     public static CommConfig defaults() {
         return new CommConfig(Duration.ofSeconds(60), DEFAULT_SEGMENT_BYTES, DEFAULT_SMALL_MESSAGE_THRESHOLD_BYTES,
-                2, Duration.ofSeconds(30), 1, 0, Metrics.globalRegistry, true);
+                2, Duration.ofSeconds(30), 1, 0, Metrics.globalRegistry, true, defaultShmDir());
     }
 
     public CommConfig withOpTimeout(Duration v) {
         return new CommConfig(v, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withSegmentBytes(int v) {
         return new CommConfig(opTimeout, v, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withSmallMessageThresholdBytes(int v) {
         return new CommConfig(opTimeout, segmentBytes, v, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withInFlightSegments(int v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, v, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withConnectTimeout(Duration v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, v,
-                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven);
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withIoThreads(int v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                v, socketBufferBytes, meterRegistry, arrivalDriven);
+                v, socketBufferBytes, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withSocketBufferBytes(int v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, v, meterRegistry, arrivalDriven);
+                ioThreads, v, meterRegistry, arrivalDriven, shmDir);
     }
 
     public CommConfig withMeterRegistry(MeterRegistry v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, v, arrivalDriven);
+                ioThreads, socketBufferBytes, v, arrivalDriven, shmDir);
     }
 
     public CommConfig withArrivalDriven(boolean v) {
         return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
-                ioThreads, socketBufferBytes, meterRegistry, v);
+                ioThreads, socketBufferBytes, meterRegistry, v, shmDir);
+    }
+
+    public CommConfig withShmDir(Path v) {
+        return new CommConfig(opTimeout, segmentBytes, smallMessageThresholdBytes, inFlightSegments, connectTimeout,
+                ioThreads, socketBufferBytes, meterRegistry, arrivalDriven, v);
+    }
+
+    /**
+     * {@code -Dringclip.comm.shm.dir=DIR} ("off" for none), else {@code /dev/shm} where it is a writable
+     * directory (Linux), else none.
+     */
+    static Path defaultShmDir() {
+        String configured = System.getProperty(SHM_DIR_PROPERTY, "/dev/shm");
+        if (configured.equals("off")) {
+            return null;
+        }
+        Path dir = Path.of(configured);
+        return Files.isDirectory(dir) && Files.isWritable(dir) ? dir : null;
     }
 
     /** fp32 elements per segment. */

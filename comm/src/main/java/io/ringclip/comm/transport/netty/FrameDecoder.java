@@ -12,6 +12,9 @@ import java.util.List;
  * {@link FrameHeader}) and rejects frames that do not belong here: bad magic or version, unknown
  * kind or dtype, a payload longer than {@code maxPayloadBytes}, or another job's or generation's
  * header. A rejected stream is dead: the decoder throws once and then discards everything.
+ * A DATA_SHM descriptor comes out as a DATA frame whose payload is the named slot of the peer's
+ * shared-memory lane ({@link #useLane}); a descriptor without a lane, out of range or naming a free
+ * slot is a corrupt stream.
  *
  * <p>Copies: none of payload bytes, normally. A payload that lies whole inside one socket read is
  * handed on as a retained slice of that read. A payload split across reads is completed in place: the
@@ -50,6 +53,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private final SteeredReads reads;
     /** Payload bytes this decoder copied to complete split payloads, for tests. */
     private long gatheredByCopy;
+    /** The peer's lane into this process, once mapped: DATA_SHM frames point into it. */
+    private ShmLane lane;
 
     /** A decoder whose reads are not steered (split payloads are completed by copying), e.g. on an {@code EmbeddedChannel}. */
     public FrameDecoder(long jobIdHash, long generation, int maxPayloadBytes) {
@@ -89,9 +94,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             if (corrupted) {
                 break;
             }
-            reads.frameSeen(FrameHeader.BYTES + length);
+            if (kind == FrameHeader.KIND_DATA) {
+                reads.frameSeen(FrameHeader.BYTES + length);
+            }
             if (in.readableBytes() >= length) {
-                out.add(new InboundFrame(kind, dtype, opSeq, segment, in.readRetainedSlice(length)));
+                out.add(frame(in.readRetainedSlice(length), in));
             } else {
                 startSplitPayload(ctx, in, length);
             }
@@ -134,8 +141,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             reads.stop();
             ByteBuf payload = gathering.retainedSlice(payloadStart, payloadEnd - payloadStart);
             releaseGathering();
-            out.add(new InboundFrame(kind, dtype, opSeq, segment, payload));
+            out.add(frame(payload, in));
         }
+    }
+
+    /** The frame of the header just read; a DATA_SHM descriptor becomes a DATA frame over its lane slot. */
+    private InboundFrame frame(ByteBuf payload, ByteBuf in) {
+        if (kind != FrameHeader.KIND_DATA_SHM) {
+            return new InboundFrame(kind, dtype, opSeq, segment, payload);
+        }
+        int slot = payload.getInt(payload.readerIndex());
+        int bytes = payload.getInt(payload.readerIndex() + 4);
+        payload.release();
+        ByteBuf slotPayload;
+        try {
+            slotPayload = lane.take(slot, bytes);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(in, e.getMessage());
+        }
+        return new InboundFrame(FrameHeader.KIND_DATA, dtype, opSeq, segment, slotPayload);
     }
 
     /** Validates the header at {@code header[start, start + 40)}, keeps its fields, returns the payload length. */
@@ -150,8 +174,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         kind = header.getByte(start + FrameHeader.KIND_OFFSET);
         dtype = header.getUnsignedByte(start + FrameHeader.DTYPE_OFFSET);
-        if (kind == FrameHeader.KIND_DATA ? (dtype < 1 || dtype > 3)
-                : (kind != FrameHeader.KIND_ABORT && kind != FrameHeader.KIND_BYE)) {
+        boolean data = kind == FrameHeader.KIND_DATA || kind == FrameHeader.KIND_DATA_SHM;
+        if (data ? (dtype < 1 || dtype > 3) : (kind < FrameHeader.KIND_ABORT || kind > FrameHeader.KIND_LANE_CREDIT)) {
             throw corrupt(in, "unknown frame kind or dtype: kind=" + kind + ", dtype=" + dtype);
         }
         long frameJob = header.getLong(start + FrameHeader.JOB_HASH_OFFSET);
@@ -167,6 +191,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if (length < 0 || length > maxPayloadBytes) {
             throw corrupt(in, "bad payload length: length=" + length + ", max=" + maxPayloadBytes);
         }
+        if (kind == FrameHeader.KIND_DATA_SHM && (lane == null || length != FrameHeader.SHM_DESCRIPTOR_BYTES)) {
+            throw corrupt(in, lane == null ? "shared-memory frame on a link without a lane"
+                    : "bad shared-memory descriptor length: length=" + length);
+        }
         opSeq = header.getLong(start + FrameHeader.OP_SEQ_OFFSET);
         segment = header.getInt(start + FrameHeader.SEGMENT_OFFSET);
         return length;
@@ -176,6 +204,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         releaseGathering();
+    }
+
+    /** From now on DATA_SHM frames are read from {@code lane} (event loop, before the peer is told). */
+    void useLane(ShmLane lane) {
+        this.lane = lane;
     }
 
     /** Payload bytes this decoder copied to complete split payloads (steered reads are not counted). */

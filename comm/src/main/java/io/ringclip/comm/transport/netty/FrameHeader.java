@@ -31,8 +31,19 @@ import io.netty.buffer.ByteBuf;
  * |                 payload ...                                   | 40
  * </pre>
  *
- * kind: 1 DATA (payload = elements), 2 ABORT (payload = UTF-8 reason), 3 BYE (empty).
- * dtype: 1 fp32, 2 fp16, 3 bf16 (see {@link io.ringclip.comm.WireFormat#code()}); 0 for control frames.
+ * kind:
+ * <ul>
+ * <li>1 DATA: payload = elements;
+ * <li>2 ABORT: payload = UTF-8 reason;
+ * <li>3 BYE: empty;
+ * <li>4 DATA_SHM: a DATA frame whose payload lies in the link's shared-memory lane ({@link ShmLane}); the
+ *     8-byte payload here is its descriptor: slot int32, payload length int32;
+ * <li>5 LANE_OFFER: the sender's lane file: nonce int64, slot count int32, slot bytes int32, file name (UTF-8);
+ * <li>6 LANE_REPLY: nonce int64 of the offer, then 1 byte: 1 mapped (DATA_SHM may follow), 0 declined;
+ * <li>7 LANE_CREDIT: empty; the receiver freed a lane slot while the sender was waiting for one.
+ * </ul>
+ * dtype: 1 fp32, 2 fp16, 3 bf16 (see {@link io.ringclip.comm.WireFormat#code()}) for DATA and DATA_SHM;
+ * 0 for the others.
  *
  * <p>Example, a DATA frame carrying two fp32 values {1.0, 2.0} (job hash 0x1122334455667788,
  * generation 3, op 5, segment 0):
@@ -60,6 +71,12 @@ public final class FrameHeader {
     public static final byte KIND_DATA = 1;
     public static final byte KIND_ABORT = 2;
     public static final byte KIND_BYE = 3;
+    public static final byte KIND_DATA_SHM = 4;
+    public static final byte KIND_LANE_OFFER = 5;
+    public static final byte KIND_LANE_REPLY = 6;
+    public static final byte KIND_LANE_CREDIT = 7;
+    /** Payload bytes of a DATA_SHM frame: slot, then payload length. */
+    public static final int SHM_DESCRIPTOR_BYTES = 8;
 
     private FrameHeader() {}
 

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Last stage of an authenticated connection to {@code peer}: DATA frames go to the running
- * arrival-driven op or to the mailbox (which then own them), ABORT and BYE change the link's state, and a broken connection or a corrupt
+ * arrival-driven op or to the mailbox (which then own them), ABORT and BYE change the link's state, lane offers and replies set up shared memory, and a broken connection or a corrupt
  * stream fails the whole transport.
  */
 final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame> {
@@ -27,6 +27,12 @@ final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame
     protected void channelRead0(ChannelHandlerContext ctx, InboundFrame frame) {
         switch (frame.kind()) {
             case FrameHeader.KIND_DATA -> transport.deliver(peer, frame);
+            case FrameHeader.KIND_LANE_OFFER -> transport.laneOffered(peer, frame);
+            case FrameHeader.KIND_LANE_REPLY -> transport.laneReplied(peer, frame);
+            case FrameHeader.KIND_LANE_CREDIT -> {
+                frame.close();
+                transport.roomAgain(peer);
+            }
             case FrameHeader.KIND_ABORT -> {
                 String reason = frame.content().toString(StandardCharsets.UTF_8);
                 frame.close();

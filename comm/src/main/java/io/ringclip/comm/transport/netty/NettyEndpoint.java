@@ -103,7 +103,7 @@ public final class NettyEndpoint implements AutoCloseable {
         Handshake.Membership membership = new Handshake.Membership(r.rank(), r.worldSize(), r.jobIdHash(),
                 r.generation(), r.secret());
         int maxPayload = Math.max(Math.max(config.segmentBytes(), config.smallMessageThresholdBytes()), 4096);
-        NettyTransport transport = new NettyTransport(membership, maxPayload, afterClose);
+        NettyTransport transport = new NettyTransport(membership, maxPayload, config.shmDir(), afterClose);
         connecting = transport;
         int peer = -1;
         try {

@@ -14,6 +14,7 @@ import io.ringclip.comm.transport.TransportException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -29,6 +30,10 @@ import java.util.function.Consumer;
  * operations run on that loop: frames of the running op go straight to it from the decoder, and its
  * {@link #post}s write straight to the socket, since a write from inside the loop is a direct call.
  *
+ * <p>Between ring neighbours on one host, payloads travel through shared memory ({@link ShmLanes},
+ * {@link ShmLane}) and the TCP link carries only their 48-byte descriptors, in stream order with
+ * everything else; a link whose peer cannot map the lane, or a payload that finds no free slot, uses TCP.
+ *
  * <p>The first failure on any link (lost connection, corrupt frame, a peer's ABORT) fails the
  * mailbox, sends ABORT to every other peer and closes all links, so every rank learns within a
  * round trip instead of waiting for its own deadline.
@@ -42,6 +47,7 @@ public final class NettyTransport implements Transport {
     private final Mailbox mailbox;
     private final AtomicReferenceArray<Channel> channels;
     private final int maxPayloadBytes;
+    private final ShmLanes lanes;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> allAccepted = new CompletableFuture<>();
     private final Runnable afterClose;
@@ -49,8 +55,10 @@ public final class NettyTransport implements Transport {
     /** The arrival-driven op running on the event loop; written on the loop, read anywhere. */
     private volatile ArrivalDriven active;
 
-    NettyTransport(Handshake.Membership membership, int maxPayloadBytes, Runnable afterClose) {
+    /** @param shmDir where shared-memory lanes to ring neighbours are made, or null for TCP only */
+    NettyTransport(Handshake.Membership membership, int maxPayloadBytes, Path shmDir, Runnable afterClose) {
         this.membership = membership;
+        this.lanes = new ShmLanes(shmDir, membership, maxPayloadBytes);
         this.mailbox = new Mailbox(membership.worldSize());
         this.channels = new AtomicReferenceArray<>(membership.worldSize());
         this.maxPayloadBytes = maxPayloadBytes;
@@ -93,6 +101,40 @@ public final class NettyTransport implements Transport {
         channels.set(peer, channel);
         if (stopping.get()) {
             channel.close();
+            return;
+        }
+        byte[] offer = lanes.offerTo(peer);
+        if (offer != null) {
+            channel.writeAndFlush(control(channel, FrameHeader.KIND_LANE_OFFER, offer), channel.voidPromise());
+        }
+    }
+
+    /** Lanes this transport sends into that their peer accepted (for tests). */
+    int lanesInUse() {
+        return lanes.acceptedCount();
+    }
+
+    /** {@code peer} offered a shared-memory lane (event loop): map it if possible, then answer. */
+    void laneOffered(int peer, InboundFrame offer) {
+        Channel channel = channels.get(peer);
+        try {
+            byte[] reply = lanes.offeredBy(peer, offer.content(), lane -> {
+                lane.onSenderWaiting(() -> channel.writeAndFlush(control(channel, FrameHeader.KIND_LANE_CREDIT, new byte[0]),
+                        channel.voidPromise()));
+                channel.pipeline().get(FrameDecoder.class).useLane(lane);
+            });
+            channel.writeAndFlush(control(channel, FrameHeader.KIND_LANE_REPLY, reply), channel.voidPromise());
+        } finally {
+            offer.close();
+        }
+    }
+
+    /** {@code peer} answered this side's lane offer (event loop). */
+    void laneReplied(int peer, InboundFrame reply) {
+        try {
+            lanes.repliedBy(peer, reply.content());
+        } finally {
+            reply.close();
         }
     }
 
@@ -118,7 +160,7 @@ public final class NettyTransport implements Transport {
             return CompletableFuture.failedFuture(failure);
         }
         Channel channel = channels.get(peer);
-        ByteBuf frame = dataFrame(channel, tag, payloadBytes, fill);
+        ByteBuf frame = dataFrame(channel, peer, tag, payloadBytes, fill);
         CompletableFuture<Void> written = new CompletableFuture<>();
         channel.writeAndFlush(frame).addListener(f -> {
             if (f.isSuccess()) {
@@ -132,8 +174,23 @@ public final class NettyTransport implements Transport {
         return written;
     }
 
-    /** A DATA frame: header, then the payload that {@code fill} encodes straight into the pooled direct buffer. */
-    private ByteBuf dataFrame(Channel channel, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill) {
+    /**
+     * A DATA frame: header, then the payload that {@code fill} encodes straight into the pooled direct
+     * buffer; or, where the link has a shared-memory lane with a free slot, the payload encoded into
+     * the slot and a DATA_SHM frame that points at it.
+     */
+    private ByteBuf dataFrame(Channel channel, int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill) {
+        ShmLane lane = lanes.to(peer);
+        int slot = lane != null && payloadBytes <= lane.slotBytes() ? lane.claim() : -1;
+        if (slot >= 0) {
+            try {
+                fill.accept(lane.slot(slot, payloadBytes));
+            } catch (RuntimeException e) {
+                lane.abandon(slot);
+                throw e;
+            }
+            return laneDescriptor(channel, tag, slot, payloadBytes);
+        }
         ByteBuf frame = channel.alloc().directBuffer(FrameHeader.BYTES + payloadBytes);
         try {
             FrameHeader.write(frame, FrameHeader.KIND_DATA, tag.dtype(), membership.jobIdHash(), membership.generation(),
@@ -149,6 +206,16 @@ public final class NettyTransport implements Transport {
         return frame;
     }
 
+    /** A DATA_SHM frame: the payload of {@code tag} is in slot {@code slot} of the lane to the channel's peer. */
+    private ByteBuf laneDescriptor(Channel channel, Tag tag, int slot, int payloadBytes) {
+        ByteBuf frame = channel.alloc().directBuffer(FrameHeader.BYTES + FrameHeader.SHM_DESCRIPTOR_BYTES);
+        FrameHeader.write(frame, FrameHeader.KIND_DATA_SHM, tag.dtype(), membership.jobIdHash(), membership.generation(),
+                tag.opSeq(), tag.index(), FrameHeader.SHM_DESCRIPTOR_BYTES);
+        frame.writeInt(slot);
+        frame.writeInt(payloadBytes);
+        return frame;
+    }
+
     @Override
     public void post(int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill) {
         if (mailbox.failure() != null) {
@@ -156,10 +223,13 @@ public final class NettyTransport implements Transport {
         }
         Channel channel = channels.get(peer);
         // void promise: no future per segment; a failed write reaches exceptionCaught and fails the transport
-        channel.writeAndFlush(dataFrame(channel, tag, payloadBytes, fill), channel.voidPromise());
+        channel.writeAndFlush(dataFrame(channel, peer, tag, payloadBytes, fill), channel.voidPromise());
     }
 
-    /** Writes a fresh header, then the received payload itself (a retained duplicate): no payload copy. */
+    /**
+     * Copies the payload into a free slot of the link's shared-memory lane, if it has one; else writes a
+     * fresh header, then the received payload itself (a retained duplicate): no payload copy.
+     */
     @Override
     public void forward(int peer, Tag tag, Received message) {
         if (!(message instanceof InboundFrame frame)) {
@@ -172,6 +242,14 @@ public final class NettyTransport implements Transport {
         }
         Channel channel = channels.get(peer);
         ByteBuf payload = frame.content();
+        ShmLane lane = lanes.to(peer);
+        int slot = lane != null && payload.readableBytes() <= lane.slotBytes() ? lane.claim() : -1;
+        if (slot >= 0) {
+            int bytes = payload.readableBytes();
+            lane.slot(slot, bytes).put(payload.nioBuffer());
+            channel.writeAndFlush(laneDescriptor(channel, tag, slot, bytes), channel.voidPromise());
+            return;
+        }
         ByteBuf header = channel.alloc().directBuffer(FrameHeader.BYTES);
         FrameHeader.write(header, FrameHeader.KIND_DATA, tag.dtype(), membership.jobIdHash(), membership.generation(),
                 tag.opSeq(), tag.index(), payload.readableBytes());
@@ -181,7 +259,8 @@ public final class NettyTransport implements Transport {
 
     @Override
     public boolean hasRoom(int peer) {
-        return channels.get(peer).isWritable();
+        ShmLane lane = lanes.to(peer);
+        return channels.get(peer).isWritable() && (lane == null || lanes.roomForOwn(lane));
     }
 
     @Override
@@ -302,6 +381,7 @@ public final class NettyTransport implements Transport {
                 rank(), membership.generation(), cause.kind(), cause.getMessage());
         mailbox.fail(cause);
         failActive(mailbox.failure());
+        lanes.close();
         sendAbortAndClose("rank " + rank() + " saw: " + cause.getMessage(), cause.peer());
         allAccepted.completeExceptionally(cause);
     }
@@ -314,12 +394,14 @@ public final class NettyTransport implements Transport {
         TransportException cause = new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "aborted: " + reason);
         mailbox.fail(cause);
         failActive(mailbox.failure());
+        lanes.close();
         sendAbortAndClose(reason, -1);
         allAccepted.completeExceptionally(cause);
     }
 
     @Override
     public void close() {
+        lanes.close();
         if (stopping.compareAndSet(false, true)) {
             for (int peer = 0; peer < worldSize(); peer++) {
                 Channel channel = channels.get(peer);

@@ -17,7 +17,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.ringclip.comm.transport.TransportException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -269,11 +271,50 @@ class FrameDecoderTest {
         c.finishAndReleaseAll();
     }
 
+    /** A DATA_SHM descriptor comes out as an ordinary DATA frame over the lane slot it names. */
+    @Test
+    void aSharedMemoryDescriptorBecomesADataFrameOverItsSlot(@TempDir Path dir) throws Exception {
+        String name = ShmLane.fileName(JOB, GENERATION, 1, 0, 77);
+        ShmLane sender = ShmLane.create(dir, name, 77, 4, 4096);
+        FrameDecoder frames = new FrameDecoder(JOB, GENERATION, 1024);
+        frames.useLane(ShmLane.open(dir, name, 77, 4, 4096));
+        EmbeddedChannel ch = new EmbeddedChannel(frames);
+        int slot = sender.claim();
+        sender.slot(slot, 8).putFloat(1f).putFloat(2f);
+
+        ch.writeInbound(descriptor(slot, 8));
+        InboundFrame frame = ch.readInbound();
+        assertEquals(FrameHeader.KIND_DATA, frame.kind());
+        assertEquals(9, frame.opSeq());
+        assertEquals(2f, frame.payload().getFloat(4));
+        assertEquals(1, sender.busySlots());
+        frame.close();
+        assertEquals(0, sender.busySlots(), "releasing the frame frees the slot");
+
+        CorruptedFrameException free = assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(descriptor(slot, 8)));
+        assertTrue(free.getMessage().contains("free slot"), free.getMessage());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aSharedMemoryDescriptorOnALinkWithoutALaneIsCorrupt() {
+        EmbeddedChannel ch = decoder();
+        CorruptedFrameException e = assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(descriptor(0, 8)));
+        assertTrue(e.getMessage().contains("without a lane"), e.getMessage());
+        ch.finishAndReleaseAll();
+    }
+
+    private static ByteBuf descriptor(int slot, int bytes) {
+        ByteBuf in = Unpooled.buffer();
+        FrameHeader.write(in, FrameHeader.KIND_DATA_SHM, 1, JOB, GENERATION, 9, 0, FrameHeader.SHM_DESCRIPTOR_BYTES);
+        return in.writeInt(slot).writeInt(bytes);
+    }
+
     /** A corrupt stream on a live link fails the whole transport as MALFORMED, naming the peer. */
     @Test
     void corruptStreamFailsTheTransportAsMalformed() {
         Handshake.Membership m = new Handshake.Membership(0, 3, JOB, GENERATION, NettyCluster.SECRET);
-        NettyTransport transport = new NettyTransport(m, 1024, () -> {});
+        NettyTransport transport = new NettyTransport(m, 1024, null, () -> {});
         EmbeddedChannel ch = new EmbeddedChannel();
         transport.attach(2, ch);
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
@@ -290,7 +331,7 @@ class FrameDecoderTest {
     @Test
     void framesArrivingAfterFailureAreReleased() {
         Handshake.Membership m = new Handshake.Membership(0, 2, JOB, GENERATION, NettyCluster.SECRET);
-        NettyTransport transport = new NettyTransport(m, 1024, () -> {});
+        NettyTransport transport = new NettyTransport(m, 1024, null, () -> {});
         EmbeddedChannel ch = new EmbeddedChannel();
         transport.attach(1, ch);
         transport.mailbox().fail(new TransportException(TransportException.Kind.LOCAL_ABORT, -1, "test"));

@@ -3,12 +3,14 @@ package io.ringclip.comm.transport.netty;
 import io.ringclip.comm.CommConfig;
 import io.ringclip.comm.Communicator;
 import io.ringclip.comm.RendezvousResult;
+import io.ringclip.comm.TransportCommunicator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /** n Netty endpoints on loopback in one JVM, connected as one job (test helper). */
 final class NettyCluster implements AutoCloseable {
@@ -17,28 +19,37 @@ final class NettyCluster implements AutoCloseable {
 
     final List<NettyEndpoint> endpoints = new ArrayList<>();
     final List<Communicator> comms = new ArrayList<>();
+    /** By rank, behind {@link #comms}. */
+    final List<NettyTransport> transports = new ArrayList<>();
 
     static NettyCluster start(int worldSize, long generation, CommConfig config) {
+        return start(worldSize, generation, rank -> config);
+    }
+
+    /** As above, with each rank's own settings (e.g. a shared-memory directory per rank). */
+    static NettyCluster start(int worldSize, long generation, IntFunction<CommConfig> configOfRank) {
         NettyCluster cluster = new NettyCluster();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int r = 0; r < worldSize; r++) {
-            NettyEndpoint e = NettyEndpoint.bind(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            NettyEndpoint e = NettyEndpoint.bind(configOfRank.apply(r), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             cluster.endpoints.add(e);
             addresses.add(e.localAddress());
         }
-        List<CompletableFuture<Communicator>> connecting = new ArrayList<>();
+        List<CompletableFuture<NettyTransport>> connecting = new ArrayList<>();
         for (int r = 0; r < worldSize; r++) {
             RendezvousResult membership = membership(r, generation, addresses, SECRET);
             NettyEndpoint e = cluster.endpoints.get(r);
-            connecting.add(CompletableFuture.supplyAsync(() -> e.connect(membership), runnable -> {
+            connecting.add(CompletableFuture.supplyAsync(() -> e.connectTransport(membership, () -> {}), runnable -> {
                 Thread t = new Thread(runnable, "connect-" + membership.rank());
                 t.setDaemon(true);
                 t.start();
             }));
         }
         try {
-            for (CompletableFuture<Communicator> f : connecting) {
-                cluster.comms.add(f.join());
+            for (int r = 0; r < worldSize; r++) {
+                NettyTransport transport = connecting.get(r).join();
+                cluster.transports.add(transport);
+                cluster.comms.add(new TransportCommunicator(transport, generation, configOfRank.apply(r)));
             }
         } catch (RuntimeException ex) {
             cluster.close();
