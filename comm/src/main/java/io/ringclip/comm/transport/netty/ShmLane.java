@@ -1,7 +1,6 @@
 package io.ringclip.comm.transport.netty;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -281,7 +280,7 @@ final class ShmLane {
         private final int slot;
 
         SlotBuffer(ShmLane lane, int slot, ByteBuffer payload) {
-            super(ByteBufAllocator.DEFAULT, payload, payload.capacity());
+            super(CommBuffers.allocator(), payload, payload.capacity());
             this.lane = lane;
             this.slot = slot;
         }

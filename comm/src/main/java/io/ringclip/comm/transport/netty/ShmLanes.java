@@ -124,7 +124,7 @@ final class ShmLanes {
         if (reply.getByte(reply.readerIndex() + 8) == 1) {
             accepted.set(peer, lane);
             LOG.log(System.Logger.Level.INFO, "payloads to peer go through shared memory: rank={0}, peer={1}, slots={2}, slotBytes={3}",
-                    membership.rank(), peer, lane.slots(), lane.slotBytes());
+                    membership.rank(), peer, lane.slots(), String.valueOf(lane.slotBytes()));
         }
     }
 
