@@ -114,6 +114,11 @@ public final class NettyTransport implements Transport {
         return lanes.acceptedCount();
     }
 
+    /** Slots of those lanes still held by their receivers (for tests). */
+    int laneSlotsHeld() {
+        return lanes.busySlots();
+    }
+
     /** {@code peer} offered a shared-memory lane (event loop): map it if possible, then answer. */
     void laneOffered(int peer, InboundFrame offer) {
         Channel channel = channels.get(peer);

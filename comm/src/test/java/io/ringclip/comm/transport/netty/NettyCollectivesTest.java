@@ -106,6 +106,7 @@ class NettyCollectivesTest {
             });
             for (NettyTransport t : cluster.transports) {
                 assertEquals(lanes ? 2 : 0, lanesInUseOnceSettled(t, lanes ? 2 : 0), "lanes to both ring neighbours");
+                assertEquals(0, t.laneSlotsHeld(), "every frame read from a lane was released once the ops were done");
             }
             try (Stream<Path> left = Files.list(shmDir)) {
                 assertEquals(List.of(), left.toList(), "lane files are unlinked once both sides have them mapped");
