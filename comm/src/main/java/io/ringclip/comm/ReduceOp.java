@@ -8,15 +8,7 @@ public enum ReduceOp {
 
     /** {@code acc[accOffset + i] = acc[accOffset + i] (op) x[xOffset + i]} for i in [0, length). */
     public void accumulate(float[] acc, int accOffset, float[] x, int xOffset, int length) {
-        if (this == MAX) {
-            for (int i = 0; i < length; i++) {
-                acc[accOffset + i] = Math.max(acc[accOffset + i], x[xOffset + i]);
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                acc[accOffset + i] += x[xOffset + i];
-            }
-        }
+        ArrayReduce.accumulate(this == MAX, acc, accOffset, x, xOffset, length);
     }
 
     /** Applied once to a fully reduced range: divides by the world size for AVG, nothing otherwise. */
