@@ -200,10 +200,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return length;
     }
 
-    /** A connection closing mid-frame leaves a partly gathered payload: free it. */
+    /** A connection closing mid-frame leaves a partly gathered payload: free it; and unmap the peer's lane. */
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         releaseGathering();
+        if (lane != null) {
+            lane.release(); // now, or once the last payload read from it is released
+        }
     }
 
     /** From now on DATA_SHM frames are read from {@code lane} (event loop, before the peer is told). */

@@ -426,6 +426,7 @@ public final class NettyTransport implements Transport {
                 channel.closeFuture().awaitUninterruptibly(2_000);
             }
         }
+        lanes.releaseSent(); // after the last send; each link's decoder releases the lane it reads from
         afterClose.run();
     }
 

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -51,9 +53,12 @@ import java.util.regex.Pattern;
  * segments back while few slots are free and raises the waiting flag; the receiver's next free sees
  * the flag and rings back (both sides use full fences on the flag, so the wake-up cannot be lost).
  *
- * <p>The mapping belongs to an automatic arena: it stays mapped while any buffer over it is reachable,
- * so a payload held past the transport's close never points at unmapped memory. The file is unlinked
- * as soon as both sides have mapped it; only a crash between create and accept leaves it behind.
+ * <p>Lifetime: the file is unlinked as soon as both sides have mapped it (only a crash between create
+ * and accept leaves it behind); its memory goes when both have unmapped it. Each side unmaps with
+ * {@link #release} when its link is done: the sender at once, the receiver once the last payload it
+ * handed out is released, so a payload held past the link's close never points at unmapped memory.
+ * (An automatic arena would leave that to the garbage collector: 16 MiB of tmpfs per lane and
+ * generation for as long as the heap stays quiet.)
  */
 final class ShmLane {
 
@@ -74,18 +79,24 @@ final class ShmLane {
     private final int slots;
     private final int slotBytes;
     private final long dataOffset;
+    private final Arena arena;
     private final MemorySegment memory;
+    /** Receiver: payloads handed out by {@link #take} and not released yet. */
+    private final AtomicInteger taken = new AtomicInteger();
+    private volatile boolean released;
+    private final AtomicBoolean unmapped = new AtomicBoolean();
     /** Where the sender starts looking for a free slot; a racy hint is harmless. */
     private int nextClaim;
     /** Receiver: rings the sender (a LANE_CREDIT frame) after a free that found it waiting. */
     private volatile Runnable senderWaiting = () -> {};
 
-    private ShmLane(Path file, long nonce, int slots, int slotBytes, MemorySegment memory) {
+    private ShmLane(Path file, long nonce, int slots, int slotBytes, Arena arena, MemorySegment memory) {
         this.file = file;
         this.nonce = nonce;
         this.slots = slots;
         this.slotBytes = slotBytes;
         this.dataOffset = dataOffset(slots);
+        this.arena = arena;
         this.memory = memory;
     }
 
@@ -119,22 +130,25 @@ final class ShmLane {
         }
         Path file = dir.resolve(name);
         long bytes = fileBytes(slots, slotBytes);
-        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+        FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Arena arena = Arena.ofShared();
+        try (channel) {
             ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
             for (long written = 0; written < bytes; ) {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - written));
                 written += channel.write(zeros, written);
             }
-            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, Arena.ofAuto());
+            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
             memory.set(ValueLayout.JAVA_INT, 4, VERSION);
             memory.set(ValueLayout.JAVA_LONG, 8, nonce);
             memory.set(ValueLayout.JAVA_INT, 16, slots);
             memory.set(ValueLayout.JAVA_INT, 20, slotBytes);
             INT.setRelease(memory, 0L, MAGIC);
-            return new ShmLane(file, nonce, slots, slotBytes, memory);
-        } catch (IOException | RuntimeException e) {
+            return new ShmLane(file, nonce, slots, slotBytes, arena, memory);
+        } catch (IOException | RuntimeException e) { // e.g. a tmpfs too small: nothing of ours stays behind
+            arena.close();
             Files.deleteIfExists(file);
             throw e;
         }
@@ -157,14 +171,16 @@ final class ShmLane {
                 throw new IOException("lane file has the wrong size or type: file=" + file + ", size=" + channel.size()
                         + ", expected=" + bytes);
             }
-            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, Arena.ofAuto());
+            Arena arena = Arena.ofShared();
+            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
             int magic = (int) INT.getAcquire(memory, 0L);
             if (magic != MAGIC || memory.get(ValueLayout.JAVA_INT, 4) != VERSION
                     || memory.get(ValueLayout.JAVA_LONG, 8) != nonce || memory.get(ValueLayout.JAVA_INT, 16) != slots
                     || memory.get(ValueLayout.JAVA_INT, 20) != slotBytes) {
+                arena.close();
                 throw new IOException("lane file header does not match the offer: file=" + file);
             }
-            return new ShmLane(file, nonce, slots, slotBytes, memory);
+            return new ShmLane(file, nonce, slots, slotBytes, arena, memory);
         }
     }
 
@@ -247,7 +263,31 @@ final class ShmLane {
         if ((int) INT.getAcquire(memory, stateOffset(slot)) != BUSY) {
             throw new IllegalArgumentException("lane descriptor names a free slot: slot=" + slot);
         }
+        taken.incrementAndGet();
         return new SlotBuffer(this, slot, memory.asSlice(dataOffset + (long) slot * slotBytes, bytes).asByteBuffer());
+    }
+
+    /**
+     * This side is done with the lane (its link closed): unmaps it now, or on the receiver once the
+     * last payload {@link #take} handed out is released. Call after the last {@link #claim} or {@link
+     * #take}, on the thread that made it. Idempotent.
+     */
+    void release() {
+        released = true;
+        if (taken.get() == 0) {
+            unmap();
+        }
+    }
+
+    /** Whether the memory is unmapped (for tests). */
+    boolean unmapped() {
+        return unmapped.get();
+    }
+
+    private void unmap() {
+        if (unmapped.compareAndSet(false, true)) {
+            arena.close();
+        }
     }
 
     /** Slots the receiver has not freed yet (sender's view), for tests and diagnostics. */
@@ -267,6 +307,9 @@ final class ShmLane {
         INT.setRelease(memory, stateOffset(slot), FREE);
         if ((int) INT.getAndSet(memory, WAITING_OFFSET, 0) == 1) { // full fence after the store above
             senderWaiting.run();
+        }
+        if (taken.decrementAndGet() == 0 && released) {
+            unmap();
         }
     }
 

@@ -121,7 +121,9 @@ final class ShmLanes {
         }
         offered.set(peer, null);
         lane.unlink();
-        if (reply.getByte(reply.readerIndex() + 8) == 1) {
+        if (reply.getByte(reply.readerIndex() + 8) != 1) {
+            lane.release();
+        } else {
             accepted.set(peer, lane);
             LOG.log(System.Logger.Level.INFO, "payloads to peer go through shared memory: rank={0}, peer={1}, slots={2}, slotBytes={3}",
                     membership.rank(), peer, lane.slots(), String.valueOf(lane.slotBytes()));
@@ -161,12 +163,23 @@ final class ShmLanes {
         return accepted.get(peer);
     }
 
-    /** Removes lane files still waiting for a reply (the transport is closing). */
+    /** Removes lane files still waiting for a reply (the transport is failing or closing). */
     void close() {
         for (int peer = 0; peer < offered.length(); peer++) {
             ShmLane lane = offered.getAndSet(peer, null);
             if (lane != null) {
                 lane.unlink();
+                lane.release();
+            }
+        }
+    }
+
+    /** Unmaps the lanes this process sends into: after the transport's last send (its close). */
+    void releaseSent() {
+        for (int peer = 0; peer < accepted.length(); peer++) {
+            ShmLane lane = accepted.getAndSet(peer, null);
+            if (lane != null) {
+                lane.release();
             }
         }
     }

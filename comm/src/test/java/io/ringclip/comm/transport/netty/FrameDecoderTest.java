@@ -294,6 +294,7 @@ class FrameDecoderTest {
         CorruptedFrameException free = assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(descriptor(slot, 8)));
         assertTrue(free.getMessage().contains("free slot"), free.getMessage());
         ch.finishAndReleaseAll();
+        sender.release();
     }
 
     @Test

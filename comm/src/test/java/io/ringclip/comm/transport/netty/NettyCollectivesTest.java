@@ -112,6 +112,10 @@ class NettyCollectivesTest {
                 assertEquals(List.of(), left.toList(), "lane files are unlinked once both sides have them mapped");
             }
         }
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            assertEquals(List.of(), maps.filter(line -> line.contains(shmDir.toString())).toList(),
+                    "closing the communicators unmaps every lane");
+        }
     }
 
     /** Lane replies travel beside the data: wait (bounded) until {@code expected} or the deadline. */

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +29,38 @@ class ShmLaneTest {
 
     @TempDir
     Path dir;
+    private final List<ShmLane> mapped = new ArrayList<>();
 
     private ShmLane[] senderAndReceiver(long nonce) throws IOException {
         String name = ShmLane.fileName(0xabcL, 2, 0, 1, nonce);
         ShmLane sender = ShmLane.create(dir, name, nonce, SLOTS, SLOT_BYTES);
         ShmLane receiver = ShmLane.open(dir, name, nonce, SLOTS, SLOT_BYTES);
+        mapped.add(sender);
+        mapped.add(receiver);
         return new ShmLane[] {sender, receiver};
+    }
+
+    @AfterEach
+    void unmapEverything() {
+        mapped.forEach(ShmLane::release);
+    }
+
+    @Test
+    void theReceiverUnmapsOnlyOnceTheLastPayloadItHandedOutIsReleased() throws IOException {
+        ShmLane[] lane = senderAndReceiver(21);
+        int slot = lane[0].claim();
+        lane[0].slot(slot, 4).putFloat(3f);
+        ByteBuf held = lane[1].take(slot, 4);
+
+        lane[1].release(); // the link closed while an op still holds a payload
+        assertFalse(lane[1].unmapped());
+        assertEquals(3f, held.nioBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat(0), "still readable");
+        held.release();
+        assertTrue(lane[1].unmapped(), "unmapped with the last payload");
+
+        lane[0].release();
+        assertTrue(lane[0].unmapped(), "the sender unmaps at once");
+        assertThrows(IllegalStateException.class, () -> lane[0].claim(), "no access after unmapping");
     }
 
     @Test
@@ -100,7 +129,7 @@ class ShmLaneTest {
     void openRefusesOtherNamesAnotherNonceTheWrongGeometryAndSymlinks() throws IOException {
         long nonce = 5;
         String name = ShmLane.fileName(1, 1, 0, 1, nonce);
-        ShmLane.create(dir, name, nonce, SLOTS, SLOT_BYTES);
+        mapped.add(ShmLane.create(dir, name, nonce, SLOTS, SLOT_BYTES));
         assertThrows(IOException.class, () -> ShmLane.open(dir, "../" + dir.getFileName() + "/" + name, nonce, SLOTS, SLOT_BYTES));
         assertThrows(IOException.class, () -> ShmLane.open(dir, "passwd", nonce, SLOTS, SLOT_BYTES));
         assertThrows(IOException.class, () -> ShmLane.open(dir, name, nonce + 1, SLOTS, SLOT_BYTES));
