@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Last stage of an authenticated connection to {@code peer}: DATA frames go to the running
- * arrival-driven op or to the mailbox (which then own them), ABORT and BYE change the link's state, lane offers and replies set up shared memory, and a broken connection or a corrupt
+ * arrival-driven op or to the mailbox (which then own them), ABORT and BYE change the link's state,
+ * lane offers, replies and credits drive its shared-memory lane, and a broken connection or a corrupt
  * stream fails the whole transport.
  */
 final class InboundFrameHandler extends SimpleChannelInboundHandler<InboundFrame> {

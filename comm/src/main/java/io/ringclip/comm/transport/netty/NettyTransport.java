@@ -186,7 +186,7 @@ public final class NettyTransport implements Transport {
      */
     private ByteBuf dataFrame(Channel channel, int peer, Tag tag, int payloadBytes, Consumer<ByteBuffer> fill) {
         ShmLane lane = lanes.to(peer);
-        int slot = lane != null && payloadBytes <= lane.slotBytes() ? lane.claim() : -1;
+        int slot = lane != null ? lane.claim(payloadBytes) : -1;
         if (slot >= 0) {
             try {
                 fill.accept(lane.slot(slot, payloadBytes));
@@ -247,10 +247,10 @@ public final class NettyTransport implements Transport {
         }
         Channel channel = channels.get(peer);
         ByteBuf payload = frame.content();
+        int bytes = payload.readableBytes();
         ShmLane lane = lanes.to(peer);
-        int slot = lane != null && payload.readableBytes() <= lane.slotBytes() ? lane.claim() : -1;
+        int slot = lane != null ? lane.claim(bytes) : -1;
         if (slot >= 0) {
-            int bytes = payload.readableBytes();
             lane.slot(slot, bytes).put(payload.nioBuffer());
             channel.writeAndFlush(laneDescriptor(channel, tag, slot, bytes), channel.voidPromise());
             return;
@@ -264,8 +264,7 @@ public final class NettyTransport implements Transport {
 
     @Override
     public boolean hasRoom(int peer) {
-        ShmLane lane = lanes.to(peer);
-        return channels.get(peer).isWritable() && (lane == null || lanes.roomForOwn(lane));
+        return channels.get(peer).isWritable() && lanes.roomForOwn(peer);
     }
 
     @Override

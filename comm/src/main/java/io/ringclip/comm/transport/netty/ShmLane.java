@@ -210,8 +210,11 @@ final class ShmLane {
         }
     }
 
-    /** Sender: a free slot, now busy, for a payload of up to {@link #slotBytes()}; -1 if all are busy. */
-    int claim() {
+    /** Sender: a free slot, now busy, for a payload of {@code bytes}; -1 if all are busy or it does not fit one. */
+    int claim(int bytes) {
+        if (bytes > slotBytes) {
+            return -1;
+        }
         int start = nextClaim;
         for (int i = 0; i < slots; i++) {
             int slot = (start + i) % slots;

@@ -97,12 +97,16 @@ final class ShmLanes {
         if (dir == null || slots < 1 || slots > 1024 || bytes < 4096 || bytes > MAX_SLOT_BYTES) {
             return reply(nonce, false);
         }
+        ShmLane lane = null;
         try {
-            ShmLane lane = ShmLane.open(dir, name, nonce, slots, bytes);
+            lane = ShmLane.open(dir, name, nonce, slots, bytes);
             lane.unlink(); // both sides have it mapped now
             install.accept(lane);
             return reply(nonce, true);
         } catch (IOException | RuntimeException e) {
+            if (lane != null) {
+                lane.release();
+            }
             LOG.log(System.Logger.Level.INFO, "declined peer's shared-memory lane, staying on TCP: peer={0}, cause={1}",
                     peer, e.toString());
             return reply(nonce, false);
@@ -131,12 +135,13 @@ final class ShmLanes {
     }
 
     /**
-     * Whether an op may add one of its own segments to {@code lane}: it keeps three quarters of the slots
-     * for forwarded segments, which cannot wait (they are paced by arrivals), so those rarely fall back
-     * to TCP. When false, the receiver rings back ({@link ShmLane#roomOrWait}).
+     * Whether an op may add one of its own segments to the lane to {@code peer} (true without one): it
+     * keeps three quarters of the slots for forwarded segments, which cannot wait (they are paced by
+     * arrivals), so those rarely fall back to TCP. When false, the receiver rings back ({@link ShmLane#roomOrWait}).
      */
-    boolean roomForOwn(ShmLane lane) {
-        return lane.roomOrWait(lane.slots() - lane.slots() / 4);
+    boolean roomForOwn(int peer) {
+        ShmLane lane = accepted.get(peer);
+        return lane == null || lane.roomOrWait(lane.slots() - lane.slots() / 4);
     }
 
     /** Lanes this process sends into that the peer accepted (for tests and diagnostics). */

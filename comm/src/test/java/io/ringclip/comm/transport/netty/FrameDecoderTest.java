@@ -279,7 +279,7 @@ class FrameDecoderTest {
         FrameDecoder frames = new FrameDecoder(JOB, GENERATION, 1024);
         frames.useLane(ShmLane.open(dir, name, 77, 4, 4096));
         EmbeddedChannel ch = new EmbeddedChannel(frames);
-        int slot = sender.claim();
+        int slot = sender.claim(8);
         sender.slot(slot, 8).putFloat(1f).putFloat(2f);
 
         ch.writeInbound(descriptor(slot, 8));

@@ -7,6 +7,7 @@ import io.ringclip.comm.CollectivesContract;
 import io.ringclip.comm.CommConfig;
 import io.ringclip.comm.ReduceOp;
 import io.ringclip.comm.WireFormat;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,9 +70,7 @@ class NettyCollectivesTest {
             cluster.transports.forEach(t -> assertEquals(0, t.lanesInUse()));
         }
         for (Path dir : dirs) {
-            try (Stream<Path> left = Files.list(dir)) {
-                assertEquals(List.of(), left.toList(), "lane files left in " + dir);
-            }
+            assertNoLaneFiles(dir, "lane files left in " + dir);
         }
     }
 
@@ -108,9 +107,7 @@ class NettyCollectivesTest {
                 assertEquals(lanes ? 2 : 0, lanesInUseOnceSettled(t, lanes ? 2 : 0), "lanes to both ring neighbours");
                 assertEquals(0, t.laneSlotsHeld(), "every frame read from a lane was released once the ops were done");
             }
-            try (Stream<Path> left = Files.list(shmDir)) {
-                assertEquals(List.of(), left.toList(), "lane files are unlinked once both sides have them mapped");
-            }
+            assertNoLaneFiles(shmDir, "lane files are unlinked once both sides have them mapped");
         }
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
             assertEquals(List.of(), maps.filter(line -> line.contains(shmDir.toString())).toList(),
@@ -119,6 +116,12 @@ class NettyCollectivesTest {
     }
 
     /** Lane replies travel beside the data: wait (bounded) until {@code expected} or the deadline. */
+    private static void assertNoLaneFiles(Path dir, String message) throws IOException {
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), message);
+        }
+    }
+
     private static int lanesInUseOnceSettled(NettyTransport t, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (t.lanesInUse() != expected && System.nanoTime() < deadline) {

@@ -48,7 +48,7 @@ class ShmLaneTest {
     @Test
     void theReceiverUnmapsOnlyOnceTheLastPayloadItHandedOutIsReleased() throws IOException {
         ShmLane[] lane = senderAndReceiver(21);
-        int slot = lane[0].claim();
+        int slot = lane[0].claim(SLOT_BYTES);
         lane[0].slot(slot, 4).putFloat(3f);
         ByteBuf held = lane[1].take(slot, 4);
 
@@ -60,13 +60,13 @@ class ShmLaneTest {
 
         lane[0].release();
         assertTrue(lane[0].unmapped(), "the sender unmaps at once");
-        assertThrows(IllegalStateException.class, () -> lane[0].claim(), "no access after unmapping");
+        assertThrows(IllegalStateException.class, () -> lane[0].claim(SLOT_BYTES), "no access after unmapping");
     }
 
     @Test
     void aPayloadWrittenBySenderIsReadInPlaceAndItsSlotFreedOnRelease() throws IOException {
         ShmLane[] lane = senderAndReceiver(42);
-        int slot = lane[0].claim();
+        int slot = lane[0].claim(SLOT_BYTES);
         lane[0].slot(slot, 8).putFloat(1.5f).putFloat(-2f);
         assertEquals(1, lane[0].busySlots());
 
@@ -86,13 +86,14 @@ class ShmLaneTest {
     @Test
     void claimFindsNoSlotWhenAllAreBusyAndAFreedOneIsReused() throws IOException {
         ShmLane[] lane = senderAndReceiver(7);
+        assertEquals(-1, lane[0].claim(SLOT_BYTES + 1), "a payload larger than a slot goes inline");
         int[] claimed = new int[SLOTS];
         for (int i = 0; i < SLOTS; i++) {
-            claimed[i] = lane[0].claim();
+            claimed[i] = lane[0].claim(SLOT_BYTES);
         }
-        assertEquals(-1, lane[0].claim());
+        assertEquals(-1, lane[0].claim(SLOT_BYTES));
         lane[1].take(claimed[2], 0).release();
-        assertEquals(claimed[2], lane[0].claim());
+        assertEquals(claimed[2], lane[0].claim(SLOT_BYTES));
     }
 
     @Test
@@ -101,9 +102,9 @@ class ShmLaneTest {
         AtomicInteger rings = new AtomicInteger();
         lane[1].onSenderWaiting(rings::incrementAndGet);
         assertTrue(lane[0].roomOrWait(SLOTS - 1), "all free");
-        int first = lane[0].claim();
+        int first = lane[0].claim(SLOT_BYTES);
         for (int i = 1; i < SLOTS; i++) {
-            lane[0].claim();
+            lane[0].claim(SLOT_BYTES);
         }
         ByteBuf held = lane[1].take(first, 16);
         assertFalse(lane[0].roomOrWait(0), "no free slot");
@@ -118,7 +119,7 @@ class ShmLaneTest {
         ShmLane[] lane = senderAndReceiver(11);
         assertThrows(IllegalArgumentException.class, () -> lane[1].take(SLOTS, 4));
         assertThrows(IllegalArgumentException.class, () -> lane[1].take(-1, 4));
-        int slot = lane[0].claim();
+        int slot = lane[0].claim(SLOT_BYTES);
         assertThrows(IllegalArgumentException.class, () -> lane[1].take(slot, SLOT_BYTES + 1));
         int free = (slot + 1) % SLOTS;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lane[1].take(free, 4));
@@ -146,11 +147,11 @@ class ShmLaneTest {
         lane[1].unlink();
         lane[0].unlink(); // idempotent
         assertFalse(Files.exists(lane[0].file()));
-        int slot = lane[0].claim();
+        int slot = lane[0].claim(SLOT_BYTES);
         lane[0].slot(slot, 4).putInt(0x01020304);
         ByteBuf payload = lane[1].take(slot, 4);
         assertEquals(0x01020304, payload.getIntLE(0));
         payload.release();
-        assertNotEquals(-1, lane[0].claim());
+        assertNotEquals(-1, lane[0].claim(SLOT_BYTES));
     }
 }
